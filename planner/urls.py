@@ -1,0 +1,9 @@
+from django.urls import path
+
+from planner import views
+
+# Unknown URLs and server errors use Django's default handlers, which render
+# templates/404.html and templates/500.html.
+urlpatterns = [
+    path("", views.home, name="home"),
+]
