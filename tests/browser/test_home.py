@@ -7,7 +7,7 @@ def test_home_page_has_no_accessibility_violations(page, check_a11y, screenshot)
 
 def test_start_a_plan_links_to_the_wizard(page):
     page.goto("/")
-    link = page.get_by_role("button", name="Start a plan")
+    link = page.get_by_role("link", name="Start a plan")
     assert link.get_attribute("href") == "/wizard/"
 
 
