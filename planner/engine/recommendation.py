@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .guides import Guide
@@ -137,6 +137,18 @@ class FiredRule:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    """One step of putting the plan into practice, in the order an admin does them."""
+
+    phase: str  # before, configure, test, after
+    text: str
+    guide: str | None
+
+    def to_dict(self) -> dict:
+        return {"phase": self.phase, "text": self.text, "guide": self.guide}
+
+
+@dataclass(frozen=True)
 class Recommendation:
     rules_version: int
     connectors_needed: str  # required, optional, none
@@ -147,6 +159,11 @@ class Recommendation:
     guides: tuple[Guide, ...]
     devices: DeviceAdvice | None
     rules: tuple[FiredRule, ...]
+    # {"exchange_online": script (empty when nothing to create), "on_premises": script or None}
+    powershell: dict[str, str | None] = field(
+        default_factory=lambda: {"exchange_online": "", "on_premises": None}
+    )
+    checklist: tuple[ChecklistItem, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -159,6 +176,8 @@ class Recommendation:
             "notes": [note.to_dict() for note in self.notes],
             "devices": self.devices.to_dict() if self.devices else None,
             "rules": [rule.to_dict() for rule in self.rules],
+            "powershell": dict(self.powershell),
+            "checklist": [item.to_dict() for item in self.checklist],
         }
 
 
