@@ -1,0 +1,61 @@
+from django.db import models
+
+from planner.engine import Answers, parse_answers
+
+
+class Plan(models.Model):
+    """A saved connector plan; the current revision's data is copied here for one-query pages."""
+
+    name = models.CharField(max_length=120)
+    revision = models.PositiveIntegerField(default=1)
+    answers = models.JSONField()
+    recommendation = models.JSONField()
+    rules_version = models.PositiveIntegerField()
+    # [{"number", "created_at", "note"}] for every revision, so the revisions list needs no query.
+    history = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    share_token_hash = models.CharField(max_length=64, unique=True)
+    edit_token_hash = models.CharField(max_length=64, unique=True)
+    share_token_sealed = models.CharField(max_length=64)
+    share_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revision__gte=1), name="plan_revision_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (revision {self.revision})"
+
+    def answers_obj(self) -> Answers:
+        """Return the stored answers as validated `Answers`."""
+        return parse_answers(self.answers, prefix="answers")
+
+
+class PlanRevision(models.Model):
+    """One saved state of a plan; revision 1 is the plan as first saved."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)
+    answers = models.JSONField()
+    recommendation = models.JSONField()
+    rules_version = models.PositiveIntegerField()
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (revision {self.number})"
+
+    def answers_obj(self) -> Answers:
+        """Return the stored answers as validated `Answers`."""
+        return parse_answers(self.answers, prefix="answers")

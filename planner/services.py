@@ -1,0 +1,213 @@
+"""Saving plans: the only code that writes `Plan` and `PlanRevision` rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from planner import tokens
+from planner.engine import Answers, recommend
+from planner.models import Plan, PlanRevision
+
+NOTE_MAX = 200
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    plan: Plan
+    share_token: str
+    edit_token: str
+
+
+class StaleRevision(Exception):
+    """The plan changed since the editor opened it; `current` is the newer revision."""
+
+    def __init__(self, current: PlanRevision):
+        super().__init__(f"The plan is now at revision {current.number}.")
+        self.current = current
+
+
+class WrongEditToken(Exception):
+    """The edit token does not (or no longer) open this plan."""
+
+
+def _history_entry(number: int, created_at: dt.datetime, note: str) -> dict:
+    return {"number": number, "created_at": created_at.isoformat(), "note": note}
+
+
+def create_plan(*, name: str, answers: Answers) -> SavedPlan:
+    """Store a new plan at revision 1 and return it with its two plaintext links."""
+    recommendation = recommend(answers)
+    share_token, edit_token = tokens.new_token(), tokens.new_token()
+    now = timezone.now()
+    plan = Plan(
+        name=name,
+        revision=1,
+        answers=answers.to_dict(),
+        recommendation=recommendation.to_dict(),
+        rules_version=recommendation.rules_version,
+        history=[_history_entry(1, now, "")],
+        created_at=now,
+        updated_at=now,
+        share_token_hash=tokens.hash_token(share_token),
+        edit_token_hash=tokens.hash_token(edit_token),
+        share_token_sealed=tokens.seal_share_token(share_token, edit_token=edit_token),
+    )
+    with transaction.atomic():
+        plan.save(force_insert=True)
+        PlanRevision.objects.create(
+            plan=plan,
+            number=1,
+            name=plan.name,
+            answers=plan.answers,
+            recommendation=plan.recommendation,
+            rules_version=plan.rules_version,
+            created_at=now,
+        )
+    return SavedPlan(plan=plan, share_token=share_token, edit_token=edit_token)
+
+
+def update_plan(
+    plan: Plan, *, name: str, answers: Answers, expected_revision: int, note: str = ""
+) -> PlanRevision:
+    """Save a new revision of `plan`, or raise `StaleRevision` if it moved past `expected_revision`.
+
+    The revision number is bumped by a conditional UPDATE, so of two editors who opened the
+    same revision exactly one wins and the other is told; nothing is silently overwritten.
+    """
+    note = " ".join(note.split())[:NOTE_MAX]
+    if plan.revision != expected_revision:
+        # `history` is appended to below, so it must be the one stored with that revision.
+        plan.refresh_from_db()
+    recommendation = recommend(answers)
+    now = timezone.now()
+    number = expected_revision + 1
+    fields = {
+        "name": name,
+        "answers": answers.to_dict(),
+        "recommendation": recommendation.to_dict(),
+        "rules_version": recommendation.rules_version,
+    }
+    history = [*plan.history, _history_entry(number, now, note)]
+    with transaction.atomic():
+        updated = 0
+        if plan.revision == expected_revision:
+            updated = Plan.objects.filter(pk=plan.pk, revision=expected_revision).update(
+                revision=number, history=history, updated_at=now, **fields
+            )
+        if not updated:
+            current = PlanRevision.objects.filter(plan_id=plan.pk).order_by("-number").first()
+            raise StaleRevision(current)
+        revision = PlanRevision.objects.create(
+            plan=plan, number=number, note=note, created_at=now, **fields
+        )
+    plan.revision, plan.history, plan.updated_at = number, history, now
+    for key, value in fields.items():
+        setattr(plan, key, value)
+    return revision
+
+
+def find_plan_by_share_token(token: str) -> Plan | None:
+    """Return the plan this share link opens, or None if unknown or expired."""
+    if not tokens.is_token(token):
+        return None
+    plan = Plan.objects.filter(share_token_hash=tokens.hash_token(token)).first()
+    if plan is None or share_link_expired(plan):
+        return None
+    return plan
+
+
+def find_revision_by_share_token(token: str, number: int) -> PlanRevision | None:
+    """Return revision `number` of the plan this share link opens (one query), or None."""
+    if not tokens.is_token(token):
+        return None
+    revision = (
+        PlanRevision.objects.select_related("plan")
+        .filter(plan__share_token_hash=tokens.hash_token(token), number=number)
+        .first()
+    )
+    if revision is None or share_link_expired(revision.plan):
+        return None
+    return revision
+
+
+def find_plan_by_edit_token(token: str) -> Plan | None:
+    """Return the plan this edit link opens, or None. Edit links never expire."""
+    if not tokens.is_token(token):
+        return None
+    return Plan.objects.filter(edit_token_hash=tokens.hash_token(token)).first()
+
+
+def find_revision_by_edit_token(token: str, number: int) -> PlanRevision | None:
+    """Return revision `number` of the plan this edit link opens (one query), or None."""
+    if not tokens.is_token(token):
+        return None
+    return (
+        PlanRevision.objects.select_related("plan")
+        .filter(plan__edit_token_hash=tokens.hash_token(token), number=number)
+        .first()
+    )
+
+
+def share_link_expired(plan: Plan, *, now: dt.datetime | None = None) -> bool:
+    """Return whether the plan's share link has passed its expiry."""
+    return plan.share_expires_at is not None and plan.share_expires_at <= (now or timezone.now())
+
+
+def share_token_for(plan: Plan, *, edit_token: str) -> str:
+    """Return the plan's share token, recovered from its sealed copy with the edit token."""
+    if not tokens.token_matches(edit_token, plan.edit_token_hash):
+        raise WrongEditToken
+    return tokens.unseal_share_token(plan.share_token_sealed, edit_token=edit_token)
+
+
+def rotate_share_token(plan: Plan, *, edit_token: str) -> str:
+    """Replace the share link (the old one stops working) and return the new token."""
+    if not tokens.token_matches(edit_token, plan.edit_token_hash):
+        raise WrongEditToken
+    share_token = tokens.new_token()
+    changes = {
+        "share_token_hash": tokens.hash_token(share_token),
+        "share_token_sealed": tokens.seal_share_token(share_token, edit_token=edit_token),
+    }
+    # Matching on the edit hash keeps a concurrent edit-link rotation from leaving a seal
+    # that no edit token opens.
+    if not Plan.objects.filter(pk=plan.pk, edit_token_hash=plan.edit_token_hash).update(**changes):
+        raise WrongEditToken
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    return share_token
+
+
+def rotate_edit_token(plan: Plan, *, edit_token: str) -> str:
+    """Replace the edit link (the old one stops working) and return the new token."""
+    share_token = share_token_for(plan, edit_token=edit_token)
+    new_edit_token = tokens.new_token()
+    changes = {
+        "edit_token_hash": tokens.hash_token(new_edit_token),
+        "share_token_sealed": tokens.seal_share_token(share_token, edit_token=new_edit_token),
+    }
+    if not Plan.objects.filter(
+        pk=plan.pk,
+        edit_token_hash=plan.edit_token_hash,
+        share_token_hash=plan.share_token_hash,
+    ).update(**changes):
+        raise WrongEditToken
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    return new_edit_token
+
+
+def share_expiry_from_date(expires_on: dt.date) -> dt.datetime:
+    """Return the moment a share link set to expire on `expires_on` stops: the end of that day, UTC."""
+    return dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+
+
+def set_share_expiry(plan: Plan, *, expires_on: dt.date | None) -> None:
+    """Let the share link work until the end of `expires_on` (UTC), or forever when None."""
+    expires_at = share_expiry_from_date(expires_on) if expires_on else None
+    Plan.objects.filter(pk=plan.pk).update(share_expires_at=expires_at)
+    plan.share_expires_at = expires_at

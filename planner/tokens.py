@@ -1,0 +1,63 @@
+"""Plan links: random tokens, their stored hashes, and the sealed share token.
+
+Only SHA-256 hashes of the tokens are stored, so a copy of the database opens no plan.
+The edit page must still show the share link, so the share token is also stored sealed:
+XOR-ed with a keystream that only the edit token can derive.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+TOKEN_BYTES = 32  # 256 bits
+TOKEN_LENGTH = 43  # base64url of 32 bytes, without padding
+TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"
+_TOKEN = re.compile(rf"^{TOKEN_PATTERN}$")
+_SEAL_LABEL = b"share-link"
+
+
+def new_token() -> str:
+    """Return a fresh URL-safe token carrying 256 random bits."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_token(value: object) -> bool:
+    """Return whether `value` has the shape of a token (so it is worth a database look-up)."""
+    return isinstance(value, str) and bool(_TOKEN.match(value))
+
+
+def hash_token(token: str) -> str:
+    """Return the hex SHA-256 of `token`: what the database stores and looks up."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def token_matches(token: str, stored_hash: str) -> bool:
+    """Return whether `token` hashes to `stored_hash`, in constant time."""
+    return is_token(token) and hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def _keystream(edit_token: str) -> bytes:
+    return hmac.new(edit_token.encode("ascii"), _SEAL_LABEL, hashlib.sha256).digest()
+
+
+def _token_bytes(token: str) -> bytes:
+    raw = base64.urlsafe_b64decode(token + "=")
+    if len(raw) != TOKEN_BYTES:
+        raise ValueError("not a plan token")
+    return raw
+
+
+def seal_share_token(share_token: str, *, edit_token: str) -> str:
+    """Return `share_token` sealed with `edit_token`, as 64 hex characters."""
+    raw = _token_bytes(share_token)
+    return bytes(a ^ b for a, b in zip(raw, _keystream(edit_token), strict=True)).hex()
+
+
+def unseal_share_token(sealed: str, *, edit_token: str) -> str:
+    """Return the share token sealed by `seal_share_token()` with the same edit token."""
+    raw = bytes(a ^ b for a, b in zip(bytes.fromhex(sealed), _keystream(edit_token), strict=True))
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
