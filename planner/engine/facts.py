@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from .answers import Answers, Partner
 from .connectors import identify_by
+from .validation import is_non_public
 
 
 def device_option(answers: Answers) -> str | None:
@@ -51,7 +50,7 @@ def certificate_outside_domains(answers: Answers) -> bool:
 
 
 def _has_private(addresses) -> bool:
-    return any(not ipaddress.IPv4Network(a).is_global for a in addresses)
+    return any(is_non_public(a) for a in addresses)
 
 
 def answer_facts(answers: Answers) -> dict:

@@ -32,15 +32,15 @@ def recommend(answers: Answers) -> Recommendation:
                 notes[code] = Note(code, spec.severity, spec.text, spec.guide, rule.id)
 
     for rule in RULES:
-        if rule.stage != "answers":
-            continue
-        if rule.for_each == "partner":
-            for number, partner in enumerate(answers.partners, start=1):
-                if rule.matches({**facts, **partner_facts(partner)}):
-                    fire(rule, _context(answers, rule, partner=partner, number=number))
-        elif rule.matches(facts):
+        if rule.stage == "answers" and rule.for_each is None and rule.matches(facts):
             own_servers = rule.own_servers or own_servers
             fire(rule, _context(answers, rule))
+    # Partner by partner, so each partner's connectors stay together in the plan.
+    for number, partner in enumerate(answers.partners, start=1):
+        partner_view = {**facts, **partner_facts(partner)}
+        for rule in RULES:
+            if rule.for_each == "partner" and rule.matches(partner_view):
+                fire(rule, _context(answers, rule, partner=partner, number=number))
 
     stage_two = {**facts, **plan_facts(connectors)}
     for rule in RULES:

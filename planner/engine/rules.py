@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
         connectors=MANUAL_PAIR,
         own_servers="manual-connectors",
         required=True,
-        notes=(*OWN_SERVER_NOTES, "standalone-eop-mx-and-port-25"),
+        notes=OWN_SERVER_NOTES,
         reason="With standalone Exchange Online Protection in front of Exchange 2010 or later, "
         "you create both connectors by hand: one from Office 365 to your servers for filtered "
         "incoming mail, one from your servers to Office 365 for outgoing mail. The Hybrid "
@@ -147,6 +147,14 @@ RULES: tuple[Rule, ...] = (
         ),
         reason="Any organization that routes mail between its own servers and Microsoft 365.",
         source="W01, W02, W08, W20; §4.1; §5",
+    ),
+    Rule(
+        id="standalone-eop",
+        when={"onprem_server": ON_PREMISES, "subscription": frozenset({EOP})},
+        notes=("standalone-eop-mx-and-port-25",),
+        reason="Standalone EOP filters mail for your own servers: MX points straight to EOP, "
+        "and your servers then accept mail only from it.",
+        source="W27; §5.2; §5.5; table A row A1",
     ),
     Rule(
         id="own-servers-mx",

@@ -31,6 +31,23 @@ MAX_ADDRESSES = 50
 PARTNER_NAME_MAX = 48  # "<name> inbound (certificate)" must fit the cmdlets' 64-character Name.
 PLAN_NAME_MAX = 120
 
+# Addresses Exchange Online can never see as a sender. Documentation ranges (192.0.2.0/24,
+# 198.51.100.0/24, 203.0.113.0/24) stay allowed: Microsoft's and our own examples use them.
+NON_PUBLIC_NETWORKS = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 
@@ -127,7 +144,7 @@ def clean_sender_ip(value: Any, *, public_only: bool = False) -> str:
             f"/{network.prefixlen} is too large: connectors accept ranges from /24 to /32. "
             "Split it into /24 ranges."
         )
-    if public_only and not network.is_global:
+    if public_only and is_non_public(network):
         raise FieldError(
             f"{network.network_address} is not a public address. Exchange Online sees your "
             "public (NAT) address: enter that one."
@@ -135,6 +152,12 @@ def clean_sender_ip(value: Any, *, public_only: bool = False) -> str:
     if network.prefixlen == 32:
         return str(network.network_address)
     return str(network)
+
+
+def is_non_public(network: ipaddress.IPv4Network | str) -> bool:
+    """Return whether an address or range is private, loopback, link-local or multicast."""
+    network = ipaddress.IPv4Network(network, strict=False)
+    return any(network.subnet_of(block) for block in NON_PUBLIC_NETWORKS)
 
 
 def clean_text(value: Any, *, max_length: int, label: str) -> str:

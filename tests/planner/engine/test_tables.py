@@ -1,0 +1,150 @@
+"""Both decision tables of the seed doc, row by row (reference §2 and §3)."""
+
+import pytest
+
+from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, NONE, plan
+
+PAIR = {("own-servers-outbound", "create"), ("own-servers-inbound", "create")}
+REVIEW = {("own-servers-outbound", "review-existing"), ("own-servers-inbound", "review-existing")}
+
+# Table B: on-premises organization x subscription x HCW completed -> outcome.
+TABLE_B = [
+    pytest.param(E2010, EOP, None, "manual-connectors", PAIR, "required", id="2010-eop"),
+    pytest.param(E2010, EXO, False, "consider-hybrid", PAIR, "required", id="2010-exo-no-hcw"),
+    pytest.param(
+        E2010, EXO, True, "created-by-hybrid-wizard", REVIEW, "none", id="2010-exo-hcw-done"
+    ),
+    pytest.param(E2007, EOP, None, "manual-connectors", PAIR, "required", id="2007-eop"),
+    pytest.param(E2007, EXO, None, "manual-connectors", PAIR, "required", id="2007-exo"),
+    pytest.param(NON_MS, EOP, None, "manual-connectors", PAIR, "required", id="non-ms-eop"),
+    pytest.param(NON_MS, EXO, None, "manual-connectors", PAIR, "required", id="non-ms-exo"),
+    pytest.param(NONE, EXO, None, None, set(), "none", id="cloud-only"),
+]
+
+
+@pytest.mark.parametrize(("onprem", "subscription", "hybrid", "outcome", "pair", "needed"), TABLE_B)
+def test_own_servers_table(onprem, subscription, hybrid, outcome, pair, needed):
+    extra = {"hybrid_completed": hybrid} if hybrid is not None else {}
+    result = plan(onprem_server=onprem, subscription=subscription, **extra)
+    assert result.own_servers == outcome
+    assert {(c.id, c.action) for c in result.connectors} == pair
+    assert result.connectors_needed == needed
+
+
+@pytest.mark.parametrize(("onprem", "subscription", "hybrid", "outcome", "pair", "needed"), TABLE_B)
+def test_own_server_connectors_have_the_documented_shape(
+    onprem, subscription, hybrid, outcome, pair, needed
+):
+    extra = {"hybrid_completed": hybrid} if hybrid is not None else {}
+    result = plan(onprem_server=onprem, subscription=subscription, **extra)
+    shapes = {
+        c.id: (c.from_, c.to, c.connector_type, c.cmdlet, c.required) for c in result.connectors
+    }
+    if pair:
+        assert shapes == {
+            "own-servers-outbound": (
+                "office-365",
+                "your-organization-email-server",
+                "OnPremises",
+                "New-OutboundConnector",
+                True,
+            ),
+            "own-servers-inbound": (
+                "your-organization-email-server",
+                "office-365",
+                "OnPremises",
+                "New-InboundConnector",
+                True,
+            ),
+        }
+
+
+def test_hybrid_done_creates_nothing_and_points_to_the_wizard():
+    result = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=True)
+    assert all(c.action == "review-existing" and not c.settings for c in result.connectors)
+    assert "hybrid-connectors-exist" in {n.code for n in result.notes}
+    assert "hcw" in {g.key for g in result.guides}
+
+
+def test_hybrid_not_run_suggests_the_hybrid_wizard():
+    result = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=False)
+    assert "consider-hybrid-wizard" in {n.code for n in result.notes}
+
+
+@pytest.mark.parametrize("subscription", [EOP, EXO])
+def test_exchange_2007_warns_about_limited_hybrid(subscription):
+    codes = {n.code for n in plan(onprem_server=E2007, subscription=subscription).notes}
+    assert "exchange-2007-limited-hybrid" in codes
+
+
+@pytest.mark.parametrize(
+    ("onprem", "warned"), [(E2010, True), (E2007, True), (NON_MS, False), (NONE, False)]
+)
+def test_out_of_date_exchange_throttling_warning(onprem, warned):
+    codes = {n.code for n in plan(onprem_server=onprem).notes}
+    assert ("outdated-exchange-throttling" in codes) is warned
+
+
+@pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
+@pytest.mark.parametrize("subscription", [EOP, EXO])
+def test_every_plan_with_own_servers_warns_about_open_relays(onprem, subscription):
+    assert "open-relay" in {
+        n.code for n in plan(onprem_server=onprem, subscription=subscription).notes
+    }
+
+
+def test_cloud_only_plan_has_no_open_relay_warning():
+    assert "open-relay" not in {n.code for n in plan().notes}
+
+
+@pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
+def test_standalone_eop_warns_to_change_mx_last_and_lock_port_25(onprem):
+    codes = {n.code for n in plan(onprem_server=onprem, subscription=EOP).notes}
+    assert "standalone-eop-mx-and-port-25" in codes
+
+
+# Table A: the scenario table.
+def test_a1_standalone_eop_requires_the_pair():
+    result = plan(onprem_server=NON_MS, subscription=EOP)
+    assert result.connectors_needed == "required"
+    assert {c.id for c in result.connectors} == {"own-servers-outbound", "own-servers-inbound"}
+
+
+def test_a2_mixed_mailboxes_require_the_pair():
+    result = plan(onprem_server=E2007, subscription=EXO)
+    assert result.connectors_needed == "required"
+    assert {c.id for c in result.connectors if c.required} == {
+        "own-servers-outbound",
+        "own-servers-inbound",
+    }
+
+
+def test_a3_cloud_only_devices_get_one_optional_relay_connector():
+    result = plan(
+        devices={"send_mail": True, "external_recipients": True, "smtp_auth_capable": False}
+    )
+    assert result.connectors_needed == "optional"
+    (connector,) = result.connectors
+    assert (connector.id, connector.from_, connector.to, connector.required) == (
+        "device-relay-inbound",
+        "your-organization-email-server",
+        "office-365",
+        False,
+    )
+    assert connector.connector_type == "OnPremises"
+
+
+def test_a4_partner_connectors_are_optional():
+    result = plan(partners=[{"name": "Bank", "domains": ["contosobank.com"], "require_tls": True}])
+    assert result.connectors_needed == "optional"
+    assert {(c.from_, c.to) for c in result.connectors} == {
+        ("partner-organization", "office-365"),
+        ("office-365", "partner-organization"),
+    }
+    assert not any(c.required for c in result.connectors)
+
+
+def test_cloud_only_without_devices_or_partners_needs_no_connector():
+    result = plan()
+    assert (result.connectors_needed, result.connectors, result.own_servers) == ("none", (), None)
+    assert "don't need a connector" in result.summary
