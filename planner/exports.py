@@ -1,0 +1,311 @@
+"""Render a plan document as a PDF for change requests, or as Markdown for tickets.
+
+Both renderers take the plan document of `api/CONTRACT.md` (built by `planner.documents`), not a
+`Plan`, so the PDF and the Markdown say exactly what the API and the plan page say.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from planner.engine.recommendation import ENDPOINT_LABELS
+from planner.engine.summary import answer_rows
+from planner.engine.validation import parse_answers
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+# WeasyPrint's @page size keyword for each `?size=` value the views accept.
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+# The renderer sees only this made-up scheme as its base URL; the fetcher serves exactly these
+# URLs from files under static/ and refuses everything else (file:, http(s):, data:, ...).
+ASSET_BASE_URL = "planner-asset:/"
+ASSETS = {
+    "planner-asset:/css/pdf.css": ("css/pdf.css", "text/css"),
+}
+STYLESHEET_URL = "planner-asset:/css/pdf.css"
+
+# A render waits this long for a free slot before giving up with PdfBusyError (a 503 upstream).
+SLOT_WAIT_SECONDS = 30
+
+ACTION_LABELS = {
+    "create": "Create",
+    "review-existing": "Review the existing connector",
+}
+SEVERITY_LABELS = {"warning": "Warnings", "info": "Information"}
+VERDICT_LABELS = {
+    "recommended": "Recommended",
+    "possible": "Possible",
+    "unsuitable": "Not suitable",
+}
+FOOTER_LINE = "Guidance based on Microsoft's documentation; check it against your environment."
+
+_slots = threading.BoundedSemaphore(getattr(settings, "PDF_MAX_CONCURRENCY", None) or 2)
+
+
+class PdfBusyError(RuntimeError):
+    """Every PDF slot stayed busy for SLOT_WAIT_SECONDS; the caller should answer 503."""
+
+
+# --- what both renderers show --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    parameter: str
+    value: str
+    fill_in: bool  # the admin must supply the value; `value` holds the hint
+
+
+def plan_context(document: dict, *, share_url: str) -> dict:
+    """Return the template context shared by the PDF and the Markdown export."""
+    recommendation = document["recommendation"]
+    guides = {item["key"]: item for item in recommendation["guides"]}
+    notes = sorted(recommendation["notes"], key=lambda note: note["severity"] != "warning")
+    devices = recommendation.get("devices")
+    return {
+        "name": document["name"],
+        "revision": document["revision"],
+        "created_at": document["created_at"],
+        "updated_at": document["updated_at"],
+        "updated_on": _display_date(document["updated_at"]),
+        "share_url": share_url,
+        "summary": recommendation["summary"],
+        "answers": answer_rows(parse_answers(document["answers"])),
+        "connectors": [_connector(item, guides) for item in recommendation["connectors"]],
+        "devices": _devices(devices, guides) if devices else None,
+        "notes": [
+            {
+                **note,
+                "severity_label": SEVERITY_LABELS.get(note["severity"], note["severity"]),
+                "guide": guides.get(note["guide"]),
+            }
+            for note in notes
+        ],
+        "guides": recommendation["guides"],
+        "footer_line": FOOTER_LINE,
+    }
+
+
+def _connector(connector: dict, guides: dict) -> dict:
+    hints = {item["parameter"]: item["hint"] for item in connector.get("fill_in", [])}
+    rows = []
+    for parameter, value in connector["settings"].items():
+        if value is None:
+            rows.append(SettingRow(parameter, hints.get(parameter, "a value"), fill_in=True))
+        else:
+            rows.append(SettingRow(parameter, setting_text(value), fill_in=False))
+    return {
+        **connector,
+        "from_label": ENDPOINT_LABELS[connector["from"]],
+        "to_label": ENDPOINT_LABELS[connector["to"]],
+        "requirement": "Required" if connector["required"] else "Optional",
+        "action_label": ACTION_LABELS.get(connector["action"], connector["action"]),
+        "setting_rows": rows,
+        "guide": guides.get(connector["guide"]),
+    }
+
+
+def _devices(devices: dict, guides: dict) -> dict:
+    return {
+        **devices,
+        "options": [
+            {
+                **option,
+                "verdict_label": VERDICT_LABELS.get(option["verdict"], option["verdict"]),
+                "guide": guides.get(option["guide"]),
+            }
+            for option in devices.get("options", [])
+        ],
+    }
+
+
+def setting_text(value) -> str:
+    """Return a cmdlet parameter value as an admin would type it (lists comma-separated)."""
+    if isinstance(value, bool):
+        return "$true" if value else "$false"
+    if isinstance(value, list | tuple):
+        return ", ".join(setting_text(item) for item in value)
+    return str(value)
+
+
+def _display_date(stamp: str) -> str:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") -> bytes:
+    """Return the plan as a tagged PDF; `page_size` is "a4" or "letter".
+
+    Raises ValueError for another page size and PdfBusyError when every render slot stays busy.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
+    html = render_to_string("planner/plan_pdf.html", plan_context(document, share_url=share_url))
+    if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
+        raise PdfBusyError("Too many PDFs are being rendered; try again in a moment.")
+    try:
+        return _write_pdf(html, page_size)
+    finally:
+        _slots.release()
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, parse the stylesheets and load fonts, so the first real render is fast.
+
+    Call it once per process before serving (e.g. from gunicorn's post_fork hook).
+    """
+    _write_pdf(
+        '<html lang="en"><title>Warm-up</title><h1>Warm-up</h1><p>Text <b>bold</b>'
+        "<table><tr><td>cell</td></tr></table><code>code</code></p></html>",
+        "a4",
+    )
+
+
+def _write_pdf(html: str, page_size: str) -> bytes:
+    weasyprint = _weasyprint()
+    return weasyprint.HTML(
+        string=html, base_url=ASSET_BASE_URL, url_fetcher=url_fetcher(), media_type="print"
+    ).write_pdf(
+        stylesheets=[_stylesheet(), _page_stylesheet(page_size)],
+        font_config=_font_config(),
+        pdf_variant="pdf/ua-1",  # also turns on pdf_tags
+        attachments=None,
+    )
+
+
+@cache
+def _weasyprint():
+    # Imported on first use: WeasyPrint (and Pango) take a while to load, and most processes
+    # that import this module (manage.py commands, the API) never render a PDF.
+    import weasyprint
+
+    return weasyprint
+
+
+@cache
+def url_fetcher():
+    """Return the only URL fetcher the PDF renderer uses: our own assets, nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            asset = ASSETS.get(url)
+            if asset is None:
+                # WeasyPrint catches this, logs it, and leaves the resource out.
+                raise ValueError(f"The PDF renderer loads only its own assets, not {url[:80]!r}.")
+            path, content_type = asset
+            return URLFetcherResponse(
+                url, body=(STATIC_DIR / path).read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return AssetFetcher(allowed_protocols=(), allow_redirects=False)
+
+
+@cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet():
+    return _weasyprint().CSS(
+        url=STYLESHEET_URL, url_fetcher=url_fetcher(), font_config=_font_config()
+    )
+
+
+@cache
+def _page_stylesheet(page_size: str):
+    return _weasyprint().CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]}; }}")
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+# Characters that start emphasis, code, links, HTML or end a table cell anywhere in a line; the
+# others (headings, lists, quotes) only matter at the start, handled separately. Backslash
+# escapes keep the raw text readable in tickets that don't render Markdown.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+_MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])|^([#=+-])")
+
+
+def markdown_text(value) -> str:
+    """Return `value` as inert Markdown text: no headings, links, code, HTML or table breaks."""
+    text = " ".join(str(value).split())  # a newline would end a list item or a table row
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(
+        lambda match: f"{match[1]}\\{match[2]}" if match[1] else f"\\{match[3]}", text
+    )
+
+
+def render_plan_markdown(document: dict, *, share_url: str) -> str:
+    """Return the plan as GitHub-flavoured Markdown for pasting into a ticket."""
+    context = plan_context(document, share_url=share_url)
+    md = markdown_text
+    lines = [
+        f"# Connector plan: {md(context['name'])}",
+        "",
+        f"Revision {context['revision']}, updated {context['updated_on']}.",
+        f"Shared plan: <{share_url}>",
+        "",
+        md(context["summary"]),
+        "",
+        "## Your answers",
+        "",
+    ]
+    lines += [f"- **{md(row.question)}:** {md(row.answer)}" for row in context["answers"]]
+    lines += ["", "## Connectors", ""]
+    if not context["connectors"]:
+        lines += ["No connectors to create.", ""]
+    for connector in context["connectors"]:
+        lines += [
+            f"### {md(connector['title'])}",
+            "",
+            f"- **From:** {md(connector['from_label'])}; **to:** {md(connector['to_label'])}",
+            f"- **{connector['requirement']}**; action: {md(connector['action_label'])}",
+            f"- **Cmdlet:** `{connector['cmdlet']}`",
+            f"- **Why:** {md(connector['reason'])}",
+        ]
+        if connector["guide"]:
+            lines.append(f"- **Guide:** {_md_guide(connector['guide'])}")
+        lines += ["", "| Parameter | Value |", "| --- | --- |"]
+        for row in connector["setting_rows"]:
+            value = f"*Fill in:* {md(row.value)}" if row.fill_in else md(row.value)
+            lines.append(f"| {md(row.parameter)} | {value} |")
+        lines.append("")
+    if context["devices"]:
+        devices = context["devices"]
+        lines += ["## Devices and applications", "", md(devices["summary"]), ""]
+        for option in devices["options"]:
+            guide = f" Guide: {_md_guide(option['guide'])}" if option["guide"] else ""
+            lines.append(
+                f"- **{md(option['title'])}** ({option['verdict_label']}): {md(option['why'])}{guide}"
+            )
+        if devices["options"]:
+            lines.append("")
+    if context["notes"]:
+        lines += ["## Notes", ""]
+        for note in context["notes"]:
+            guide = f" See {_md_guide(note['guide'])}" if note["guide"] else ""
+            lines.append(f"- **{note['severity_label']}:** {md(note['text'])}{guide}")
+        lines.append("")
+    lines += ["## Guides", ""]
+    lines += [f"- {_md_guide(guide)}" for guide in context["guides"]]
+    lines += ["", f"*{md(FOOTER_LINE)}*", ""]
+    return "\n".join(lines)
+
+
+def _md_guide(guide: dict) -> str:
+    return f"{markdown_text(guide['title'])}: <{guide['url']}>"
