@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from planner import views
 
@@ -6,4 +6,5 @@ from planner import views
 # templates/404.html and templates/500.html.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("api/", include("planner.api_urls")),
 ]

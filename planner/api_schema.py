@@ -1,0 +1,431 @@
+"""The OpenAPI 3.1 description served at GET /api/schema, written by hand from api/CONTRACT.md.
+
+Enumerations and limits come from the engine, so the schema can't drift from the validation.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from planner.engine.answers import DIRECTIONS, IDENTIFY_BY, ONPREM_SERVERS, SUBSCRIPTIONS
+from planner.engine.recommendation import ENDPOINT_LABELS
+from planner.engine.validation import (
+    MAX_ADDRESSES,
+    MAX_DOMAINS,
+    MAX_PARTNERS,
+    PARTNER_NAME_MAX,
+    PLAN_NAME_MAX,
+)
+
+IPV4_OR_CIDR = {
+    "type": "string",
+    "description": "An IPv4 address or a CIDR range from /24 to /32. IPv6, a-b ranges and "
+    "prefixes shorter than /24 are rejected.",
+    "examples": ["203.0.113.10", "203.0.113.0/24"],
+}
+DOMAIN = {
+    "type": "string",
+    "description": "A domain name such as contoso.com; *.contoso.com where wildcards are allowed.",
+}
+
+
+def _list(item: dict, max_items: int, description: str, min_items: int = 0) -> dict:
+    schema = {"type": "array", "items": item, "maxItems": max_items, "description": description}
+    if min_items:
+        schema["minItems"] = min_items
+    return schema
+
+
+def _nullable_bool(description: str) -> dict:
+    return {"type": ["boolean", "null"], "description": description}
+
+
+def answers_schema() -> dict:
+    """Return the JSON Schema of the `answers` object."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["onprem_server", "subscription"],
+        "properties": {
+            "onprem_server": {
+                "enum": list(ONPREM_SERVERS),
+                "description": "Your on-premises email organization.",
+            },
+            "subscription": {
+                "enum": list(SUBSCRIPTIONS),
+                "description": "exchange-online-protection (standalone EOP) needs an on-premises "
+                "server: it is rejected with onprem_server none.",
+            },
+            "hybrid_completed": _nullable_bool(
+                "Whether the Hybrid Configuration Wizard has been run. true or false is required "
+                "exactly when onprem_server is exchange-2010-or-later and subscription is "
+                "exchange-online; otherwise null or absent (a boolean is rejected)."
+            ),
+            "organization": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Details that make the plan concrete; absent ones become "
+                "'fill in' hints in the plan. Server details need an on-premises server.",
+                "properties": {
+                    "domains": _list(
+                        {**DOMAIN, "description": "An accepted domain, without wildcard."},
+                        MAX_DOMAINS,
+                        "The tenant's accepted domains.",
+                    ),
+                    "onprem_smart_hosts": _list(
+                        {"type": "string", "description": "A host name or an IPv4 address."},
+                        10,
+                        "The internet-facing on-premises server(s).",
+                    ),
+                    "onprem_certificate_domain": {
+                        "type": ["string", "null"],
+                        "description": "Domain or *.domain on the server's TLS certificate.",
+                    },
+                    "onprem_sending_ips": _list(
+                        IPV4_OR_CIDR, MAX_ADDRESSES, "Addresses the on-premises server sends from."
+                    ),
+                    "identify_by": {
+                        "enum": [*IDENTIFY_BY, None],
+                        "description": "How Microsoft 365 recognizes your server; null lets the "
+                        "planner choose (certificate when one is given).",
+                    },
+                },
+            },
+            "devices": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Printers, scanners and applications that send mail. The other "
+                "fields only apply when send_mail is true.",
+                "properties": {
+                    "send_mail": {"type": "boolean", "default": False},
+                    "external_recipients": _nullable_bool("null: not known."),
+                    "smtp_auth_capable": _nullable_bool(
+                        "Can the devices use SMTP AUTH over TLS 1.2? null: not known."
+                    ),
+                    "sending_ips": _list(
+                        {**IPV4_OR_CIDR, "description": "A public IPv4 address or CIDR range."},
+                        MAX_ADDRESSES,
+                        "The devices' static public addresses.",
+                    ),
+                },
+            },
+            "partners": _list(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["name", "domains"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": PARTNER_NAME_MAX},
+                        "domains": _list(
+                            {
+                                **DOMAIN,
+                                "description": "A partner domain; * (all senders) only with "
+                                "direction inbound.",
+                            },
+                            MAX_DOMAINS,
+                            "The partner's email domains, each listed once across partners.",
+                            min_items=1,
+                        ),
+                        "direction": {"enum": list(DIRECTIONS), "default": "both"},
+                        "require_tls": {"type": "boolean", "default": True},
+                        "certificate_domain": {
+                            "type": ["string", "null"],
+                            "description": "Domain or *.domain on the partner's certificate.",
+                        },
+                        "sender_ips": _list(
+                            IPV4_OR_CIDR,
+                            MAX_ADDRESSES,
+                            "The partner's sending addresses (direction inbound or both).",
+                        ),
+                    },
+                },
+                MAX_PARTNERS,
+                "Partner organizations needing TLS, certificate or IP restrictions.",
+            ),
+        },
+    }
+
+
+def _connector_schema() -> dict:
+    endpoints = list(ENDPOINT_LABELS)
+    return {
+        "type": "object",
+        "required": [
+            "id",
+            "purpose",
+            "from",
+            "to",
+            "connector_type",
+            "cmdlet",
+            "required",
+            "action",
+            "settings",
+            "guide",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "purpose": {"enum": ["own-servers", "device-relay", "partner"]},
+            "from": {"enum": endpoints, "description": "The admin center's From choice."},
+            "to": {"enum": endpoints, "description": "The admin center's To choice."},
+            "connector_type": {"enum": ["OnPremises", "Partner"]},
+            "cmdlet": {"enum": ["New-InboundConnector", "New-OutboundConnector"]},
+            "required": {"type": "boolean"},
+            "action": {"enum": ["create", "review-existing"]},
+            "settings": {
+                "type": "object",
+                "description": "Cmdlet parameters, spelled as the cmdlet spells them. null "
+                "means the admin must fill the value in (see fill_in).",
+            },
+            "fill_in": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"parameter": {"type": "string"}, "hint": {"type": "string"}},
+                },
+            },
+            "partner": {"type": ["string", "null"]},
+            "guide": {"type": "string"},
+            "rule": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+    }
+
+
+def _recommendation_schema() -> dict:
+    guide = {
+        "type": "object",
+        "required": ["key", "title", "url"],
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+        },
+    }
+    note = {
+        "type": "object",
+        "required": ["code", "severity", "text", "guide"],
+        "properties": {
+            "code": {"type": "string"},
+            "severity": {"enum": ["warning", "info"]},
+            "text": {"type": "string"},
+            "guide": {"type": ["string", "null"]},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["connectors_needed", "own_servers", "connectors", "guides", "notes"],
+        "properties": {
+            "rules_version": {"type": "integer"},
+            "connectors_needed": {"enum": ["required", "optional", "none"]},
+            "own_servers": {
+                "enum": ["manual-connectors", "consider-hybrid", "created-by-hybrid-wizard", None]
+            },
+            "summary": {"type": "string"},
+            "connectors": {"type": "array", "items": {"$ref": "#/components/schemas/Connector"}},
+            "guides": {"type": "array", "items": guide},
+            "notes": {"type": "array", "items": note},
+            "devices": {"type": ["object", "null"]},
+        },
+    }
+
+
+def _plan_document_schema() -> dict:
+    stamp = {"type": "string", "format": "date-time", "description": "UTC, ending in Z."}
+    return {
+        "type": "object",
+        "required": [
+            "schema",
+            "name",
+            "revision",
+            "created_at",
+            "updated_at",
+            "answers",
+            "recommendation",
+            "links",
+        ],
+        "properties": {
+            "schema": {"const": "connector-plan/1"},
+            "name": {"type": "string"},
+            "revision": {"type": "integer", "minimum": 1},
+            "created_at": stamp,
+            "updated_at": stamp,
+            "answers": {"$ref": "#/components/schemas/Answers"},
+            "recommendation": {"$ref": "#/components/schemas/Recommendation"},
+            "links": {
+                "type": "object",
+                "required": ["html", "pdf", "json"],
+                "properties": {
+                    "html": {"type": "string"},
+                    "pdf": {"type": "string"},
+                    "markdown": {"type": "string"},
+                    "json": {"type": "string"},
+                },
+                "description": "Site-relative URLs of the read-only page, its PDF and its JSON.",
+            },
+            "share_url": {"type": "string", "format": "uri"},
+        },
+    }
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+    }
+
+
+def _json_body(ref: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+BAD_INPUT = {
+    "400": _error(
+        "Invalid input. Each field path (e.g. answers.partners.0.sender_ips.1) lists its "
+        'problems; malformed JSON uses the path "".'
+    ),
+    "405": _error("Wrong method; the Allow header lists the right ones."),
+    "413": _error("The body is larger than 256 KiB."),
+}
+
+
+@cache
+def openapi_schema() -> dict:
+    """Return the OpenAPI 3.1 document describing the API."""
+    request = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlanRequest"}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Connector Planner API",
+            "version": "1",
+            "description": "Answers about your mail setup in, an Exchange Online connector plan "
+            "out. The same engine as the web wizard.",
+        },
+        "paths": {
+            "/api/evaluate": {
+                "post": {
+                    "summary": "Recommend connectors for answers; nothing is stored.",
+                    "operationId": "evaluate",
+                    "requestBody": request,
+                    "responses": {
+                        "200": _json_body("Evaluation", "The normalised answers and the plan."),
+                        **BAD_INPUT,
+                    },
+                }
+            },
+            "/api/plans": {
+                "post": {
+                    "summary": "Store a named plan and return it with its links.",
+                    "operationId": "createPlan",
+                    "requestBody": request,
+                    "responses": {
+                        "201": {
+                            **_json_body(
+                                "CreatedPlan",
+                                "The plan document plus edit_url, the secret edit link.",
+                            ),
+                            "headers": {
+                                "Location": {
+                                    "schema": {"type": "string"},
+                                    "description": "The plan's JSON URL.",
+                                }
+                            },
+                        },
+                        **BAD_INPUT,
+                    },
+                }
+            },
+            "/api/plans/{share_token}": {
+                "get": {
+                    "summary": "Read a shared plan.",
+                    "operationId": "getPlan",
+                    "parameters": [
+                        {
+                            "name": "share_token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json_body("PlanDocument", "The plan document (no edit_url)."),
+                        "404": _error("No plan has this link, or it expired or was replaced."),
+                        "405": BAD_INPUT["405"],
+                    },
+                }
+            },
+            "/api/schema": {
+                "get": {
+                    "summary": "This description.",
+                    "operationId": "getSchema",
+                    "responses": {"200": {"description": "An OpenAPI 3.1 document."}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "PlanRequest": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["answers"],
+                    "properties": {
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": PLAN_NAME_MAX,
+                            "description": "Required by POST /api/plans, optional for evaluate.",
+                        },
+                        "answers": {"$ref": "#/components/schemas/Answers"},
+                    },
+                },
+                "Answers": answers_schema(),
+                "Connector": _connector_schema(),
+                "Recommendation": _recommendation_schema(),
+                "Evaluation": {
+                    "type": "object",
+                    "required": ["answers", "recommendation"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "answers": {"$ref": "#/components/schemas/Answers"},
+                        "recommendation": {"$ref": "#/components/schemas/Recommendation"},
+                    },
+                },
+                "PlanDocument": _plan_document_schema(),
+                "CreatedPlan": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/PlanDocument"},
+                        {
+                            "type": "object",
+                            "required": ["edit_url"],
+                            "properties": {
+                                "edit_url": {
+                                    "type": "string",
+                                    "format": "uri",
+                                    "description": "The secret edit link: keep it private.",
+                                }
+                            },
+                        },
+                    ]
+                },
+                "Errors": {
+                    "type": "object",
+                    "required": ["errors"],
+                    "properties": {
+                        "errors": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
