@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from .answers import Answers
+from .checklist import checklist
 from .connectors import CONNECTORS, Context
 from .devices import device_advice
 from .facts import answer_facts, partner_facts, plan_facts
 from .guides import guide
 from .notes import NOTES
+from .powershell import exchange_online_script, on_premises_script
 from .recommendation import Connector, FiredRule, Note, Recommendation
 from .rules import RULES, RULES_VERSION, Rule
 
@@ -50,6 +52,7 @@ def recommend(answers: Answers) -> Recommendation:
     connectors.sort(key=_connector_order)
     ordered_notes = sorted(notes.values(), key=lambda n: n.severity != "warning")
     devices = device_advice(answers, facts["devices.option"])
+    items = checklist(answers, connectors)
     return Recommendation(
         rules_version=RULES_VERSION,
         connectors_needed=_connectors_needed(connectors),
@@ -57,9 +60,14 @@ def recommend(answers: Answers) -> Recommendation:
         summary=_summary(answers, own_servers, connectors),
         connectors=tuple(connectors),
         notes=tuple(ordered_notes),
-        guides=_guides(connectors, ordered_notes, devices),
+        guides=_guides(connectors, ordered_notes, devices, items),
         devices=devices,
         rules=tuple(fired),
+        powershell={
+            "exchange_online": exchange_online_script(answers, connectors),
+            "on_premises": on_premises_script(answers, connectors),
+        },
+        checklist=items,
     )
 
 
@@ -91,12 +99,13 @@ def _connectors_needed(connectors) -> str:
     return "optional" if to_create else "none"
 
 
-def _guides(connectors, notes, devices):
+def _guides(connectors, notes, devices, items=()):
     keys = [SEED_GUIDE]
     keys += [c.guide for c in connectors]
     keys += [n.guide for n in notes if n.guide]
     if devices:
         keys += [option.guide for option in devices.options]
+    keys += [item.guide for item in items if item.guide]
     return tuple(guide(key) for key in dict.fromkeys(keys))
 
 

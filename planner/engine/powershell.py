@@ -1,0 +1,566 @@
+"""PowerShell scripts that carry out a plan: the Exchange Online side and the on-premises side.
+
+Every value that reaches a script goes through `ps_quote()`: a single-quoted literal, so
+PowerShell never expands anything in it, with every kind of single quote doubled and control
+characters (line breaks above all) replaced, so no answer can end its string or its line. Values
+the admin still has to supply become variables at the top of the script, holding a
+`<FILL IN: ...>` placeholder and guarded by a `throw`, so a forgotten one stops the script before
+it changes anything instead of creating a connector with a made-up value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from .answers import Answers
+from .facts import device_option
+from .recommendation import Connector
+from .rules import RULES_VERSION
+
+# PowerShell's tokenizer treats these like the ASCII apostrophe, inside and around strings.
+SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
+FILL_IN = "<FILL IN: {}>"
+_PARAMETER = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+RULE = "# " + "-" * 78
+
+
+def _single_line(value: str) -> str:
+    # Control and format characters (CR, LF, NEL, U+2028/2029, bidi overrides...) become spaces.
+    return "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value
+    )
+
+
+def ps_quote(value) -> str:
+    """Return `value` as a PowerShell literal: '...' strings, $true/$false, @('a', 'b') lists."""
+    if isinstance(value, bool):
+        return "$true" if value else "$false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "@(" + ", ".join(ps_quote(item) for item in value) + ")"
+    if not isinstance(value, str):
+        raise TypeError(f"Can't quote {type(value).__name__} for PowerShell.")
+    text = _single_line(value)
+    for quote in SINGLE_QUOTES:
+        text = text.replace(quote, quote * 2)
+    return "'" + text + "'"
+
+
+def _comment(text: str) -> str:
+    """Return `text` as one comment line; admin values in it can't start a new line."""
+    return "# " + _single_line(text) if text else "#"
+
+
+def _comments(lines: Iterable[str]) -> list[str]:
+    return [_comment(line) for line in lines]
+
+
+class _Placeholders:
+    """The values the admin must fill in, declared and guarded at the top of a script."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.guards: list[str] = []
+
+    def add(self, name: str, hint: str, *, many: bool = False, only_if: str | None = None) -> str:
+        if not _VARIABLE.match(name):
+            raise ValueError(f"Bad variable name {name!r}.")
+        self.lines.append(_comment(hint[:1].upper() + hint[1:]))
+        if many:
+            self.lines.append("# One value in quotes, or several as @('first', 'second').")
+        self.lines.append(f"${name} = {ps_quote(FILL_IN.format(hint))}")
+        self.lines.append("")
+        check = f"(-not ${name} -or (@(${name}) -like '<FILL IN*'))"
+        if only_if:
+            check = f"(${only_if} -and {check})"
+        message = ps_quote(f"Fill in ${name} at the top of this script before running it.")
+        self.guards.append(f"if {check} {{ throw {message} }}")
+        return f"${name}"
+
+    def section(self) -> list[str]:
+        if not self.lines:
+            return []
+        return [
+            RULE,
+            "# Values to fill in. The script stops here until every one is filled in.",
+            RULE,
+            "",
+            *self.lines,
+            *self.guards,
+            "",
+        ]
+
+
+def _pascal(text: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def _splat(settings: dict, values: dict[str, str]) -> list[str]:
+    """Return `$params = @{ ... }` lines; `values` holds placeholder variables by parameter."""
+    lines = ["$params = @{"]
+    for parameter, value in settings.items():
+        if not _PARAMETER.match(parameter):
+            raise ValueError(f"Bad cmdlet parameter name {parameter!r}.")
+        literal = values[parameter] if value is None else ps_quote(value)
+        lines.append(f"    {parameter} = {literal}")
+    lines.append("}")
+    return lines
+
+
+def _header(title: str, what: Sequence[str], where: str) -> list[str]:
+    return [
+        RULE,
+        _comment(title),
+        RULE,
+        *_comments(what),
+        "#",
+        _comment(where),
+        _comment(
+            f"Made by Connector Planner (rules version {RULES_VERSION}). Read it through "
+            "before you run it."
+        ),
+        RULE,
+        "",
+        "$ErrorActionPreference = 'Stop'",
+        "",
+    ]
+
+
+# --- Exchange Online ---------------------------------------------------------------------------
+
+HYBRID_REVIEW = {
+    "New-InboundConnector": (
+        "Get-InboundConnector | Where-Object { $_.ConnectorSource -eq 'HybridWizard' } | "
+        "Format-List Name,ConnectorType,SenderDomains,TlsSenderCertificateName,"
+        "SenderIPAddresses,RequireTls,CloudServicesMailEnabled,Enabled"
+    ),
+    "New-OutboundConnector": (
+        "Get-OutboundConnector | Where-Object { $_.ConnectorSource -eq 'HybridWizard' } | "
+        "Format-List Name,ConnectorType,RecipientDomains,AllAcceptedDomains,SmartHosts,"
+        "TlsSettings,TlsDomain,CloudServicesMailEnabled,RouteAllMessagesViaOnPremises,"
+        "IsValidated,Enabled"
+    ),
+}
+
+
+def _tenant_settings(connector: Connector) -> dict:
+    settings = dict(connector.settings)
+    # A certificate can only be presented over TLS; say so rather than rely on the cmdlet's
+    # default, which changed between doc versions (reference §12.2).
+    if (
+        connector.direction == "inbound"
+        and settings.get("TlsSenderCertificateName") is not None
+        and "RequireTls" not in settings
+    ):
+        settings["RequireTls"] = True
+    return settings
+
+
+def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) -> str:
+    """Return the Exchange Online PowerShell script for the plan, or "" with no connector.
+
+    Connectors to create get New-InboundConnector / New-OutboundConnector with every planned
+    setting; those the Hybrid Configuration Wizard made get Get- commands to review them.
+    """
+    create = [c for c in connectors if c.action == "create"]
+    review = [c for c in connectors if c.action == "review-existing"]
+    if not create and not review:
+        return ""
+    placeholders = _Placeholders()
+    body: list[str] = []
+    validations: list[tuple[Connector, str, str | None]] = []
+    # §4.5: when another device option fits better, the relay connector is an alternative;
+    # creating it by default would combine a connector with direct send (W17).
+    gated = device_option(answers) not in (None, "smtp-relay", "onprem-relay")
+
+    for number, connector in enumerate(create, start=1):
+        prefix = _pascal(connector.id)
+        switch = None
+        if connector.purpose == "device-relay" and gated:
+            switch = "CreateDeviceRelayConnector"
+            placeholders.lines += [
+                "# Optional: your answers point to another way for devices to send mail, which",
+                "# needs no connector. Set this to $true only if you choose SMTP relay (Option 3)",
+                "# for your devices instead; never combine it with direct send for one device.",
+                f"${switch} = $false",
+                "",
+            ]
+        fills = {item.parameter: item.hint for item in connector.fill_in}
+        values = {}
+        for parameter, value in connector.settings.items():
+            if value is None:
+                hint = fills.get(parameter, f"{parameter} for the connector")
+                values[parameter] = placeholders.add(
+                    prefix + parameter,
+                    hint,
+                    many=parameter in ("SmartHosts", "SenderIPAddresses"),
+                    only_if=switch,
+                )
+        name = connector.settings.get("Name") or connector.title
+        need = "Required" if connector.required else "Optional"
+        body += [
+            RULE,
+            _comment(f"{number}. {connector.title}"),
+            _comment(
+                f"From: {connector.from_label}. To: {connector.to_label}. "
+                f"{connector.connector_type} connector. {need}."
+            ),
+            RULE,
+            *_splat(_tenant_settings(connector), values),
+        ]
+        if switch:
+            body += [f"if (${switch}) {{", f"    {connector.cmdlet} @params", "}", ""]
+        else:
+            body += [f"{connector.cmdlet} @params", ""]
+        if connector.direction == "outbound":
+            validations.append((connector, name, None))
+
+    recipients = {}
+    for connector, _name, _ in validations:
+        behind = (
+            "a mailbox on your on-premises server"
+            if connector.to == "your-organization-email-server"
+            else "an address at the partner ("
+            + ", ".join(connector.settings.get("RecipientDomains") or ())
+            + ") that may receive a test message"
+        )
+        recipients[connector.id] = placeholders.add(
+            _pascal(connector.id) + "TestRecipient",
+            f"For validating {connector.settings.get('Name')}: {behind}.",
+        )
+
+    if validations:
+        body += [
+            RULE,
+            "# Validate the outbound connectors. Each test connects to the smart host (or the",
+            "# recipient's MX) and sends a test message; both must succeed. Validation doesn't",
+            "# record the result: once both tests pass, record it with the Set-OutboundConnector",
+            "# line shown under each test (time in UTC).",
+            RULE,
+        ]
+        for connector, name, _ in validations:
+            body += [
+                f"Validate-OutboundConnector -Identity {ps_quote(name)} "
+                f"-Recipients {recipients[connector.id]} | Format-List",
+                _comment(
+                    f"If it passed: Set-OutboundConnector -Identity {ps_quote(name)} "
+                    "-IsValidated $true -LastValidationTimestamp (Get-Date).ToUniversalTime()"
+                ),
+                "",
+            ]
+
+    if review:
+        body += [
+            RULE,
+            "# Connectors the Hybrid Configuration Wizard made: review them, don't create",
+            "# duplicates. Check that TlsSenderCertificateName is one of your accepted domains",
+            "# (or *.domain), not a single host name, and that the outbound connector is",
+            "# validated and enabled. To change them, rerun the Hybrid Configuration Wizard.",
+            RULE,
+        ]
+        for cmdlet in dict.fromkeys(c.cmdlet for c in review):
+            body += [HYBRID_REVIEW[cmdlet], ""]
+
+    what = ["Creates the connectors of your plan in Exchange Online."] if create else []
+    if validations:
+        what.append("Then validates the outbound ones with Validate-OutboundConnector.")
+    if review:
+        what.append("Lists the connectors the Hybrid Configuration Wizard made, for review.")
+    if create:
+        what.append("Add and verify your accepted domains before you run it.")
+    lines = _header(
+        "Connector plan: Exchange Online side",
+        what,
+        "Run in Exchange Online PowerShell, after Connect-ExchangeOnline.",
+    )
+    lines += [
+        "if (-not (Get-Command Get-InboundConnector -ErrorAction SilentlyContinue)) {",
+        "    throw 'Connect to Exchange Online first: Connect-ExchangeOnline'",
+        "}",
+        "",
+    ]
+    return "\n".join([*lines, *placeholders.section(), *body]).rstrip() + "\n"
+
+
+# --- On-premises -------------------------------------------------------------------------------
+
+E2010 = "exchange-2010-or-later"
+E2007 = "exchange-2007-or-earlier"
+NON_MS = "non-microsoft-smtp"
+
+MX_HINT = (
+    "the MX value of your accepted domain, copied from the Microsoft 365 admin center "
+    "(Settings > Domains), like contoso-com.mail.protection.outlook.com; don't work it out "
+    "yourself, newer domains use other host names"
+)
+
+
+def on_premises_script(answers: Answers, connectors: Sequence[Connector]) -> str | None:
+    """Return the on-premises side of the plan, or None without an on-premises server.
+
+    For Exchange it is an Exchange Management Shell script; for a non-Microsoft server it is
+    the steps in words, as a script of comment lines only (PowerShell can't configure that
+    server, but the download stays a valid .ps1 that does nothing).
+    """
+    if not answers.has_onprem_server:
+        return None
+    if answers.onprem_server == NON_MS:
+        return _non_microsoft(answers)
+    if any(c.action == "review-existing" and c.purpose == "own-servers" for c in connectors):
+        return _exchange_hybrid_review(answers)
+    return _exchange_manual(answers)
+
+
+def _certificate_host(answers: Answers) -> str | None:
+    domain = answers.organization.onprem_certificate_domain
+    return domain if domain and not domain.startswith("*.") else None
+
+
+def _device_relay(answers: Answers, placeholders: _Placeholders, version: str) -> list[str]:
+    if not answers.devices.send_mail:
+        return []
+    switch = "CreateDeviceRelayConnector"
+    placeholders.lines += [
+        "# Your printers and applications relay through this server. Set this to $false if",
+        "# a Receive connector already lets them relay.",
+        f"${switch} = $true",
+        "",
+    ]
+    ips = answers.devices.sending_ips
+    if ips:
+        ranges = ps_quote(list(ips))
+        note = [
+            "# These are the device addresses from your answers. The connector must list the",
+            "# addresses this server sees them connect from: if the devices are on your internal",
+            "# network, put their internal addresses here instead.",
+        ]
+    else:
+        ranges = placeholders.add(
+            "DeviceAddresses",
+            "the IP addresses your printers and applications connect to this server from",
+            many=True,
+            only_if=switch,
+        )
+        note = []
+    frontend = (
+        "# Exchange 2013 or later. On Exchange 2010 leave out -TransportRole FrontendTransport."
+        if version == E2010
+        else "# Exchange 2007: run on the Hub Transport server; add -Server <name> if needed."
+    )
+    role = " -TransportRole FrontendTransport" if version == E2010 else ""
+    return [
+        RULE,
+        "# Relay for devices: an anonymous relay Receive connector that accepts mail only from",
+        "# the devices' addresses. Never widen it to other addresses: that makes an open relay.",
+        RULE,
+        *note,
+        frontend,
+        f"if (${switch}) {{",
+        f"    New-ReceiveConnector -Name 'Relay for devices'{role} -Custom "
+        f"-Bindings 0.0.0.0:25 -RemoteIPRanges {ranges}",
+        "    Set-ReceiveConnector -Identity 'Relay for devices' -PermissionGroups AnonymousUsers",
+        "    Get-ReceiveConnector -Identity 'Relay for devices' | Add-ADPermission "
+        "-User 'NT AUTHORITY\\ANONYMOUS LOGON' -ExtendedRights 'Ms-Exch-SMTP-Accept-Any-Recipient'",
+        "}",
+        "",
+    ]
+
+
+def _exchange_manual(answers: Answers) -> str:
+    version = answers.onprem_server
+    placeholders = _Placeholders()
+    mx = placeholders.add("TenantMxHost", MX_HINT)
+    host = _certificate_host(answers)
+    fqdn = (
+        ps_quote(host)
+        if host
+        else placeholders.add(
+            "CertificateHostName",
+            "the host name this server's CA-signed TLS certificate is issued to (its subject "
+            "or a SAN), like mail.contoso.com",
+        )
+    )
+    send = [
+        RULE,
+        "# 1. Send connector to Microsoft 365: all outgoing mail goes to your tenant's MX host",
+        "#    over TLS, and Exchange checks Microsoft 365's certificate.",
+        RULE,
+        "$params = @{",
+        "    Name = 'To Microsoft 365'",
+        "    AddressSpaces = '*'",
+        f"    SmartHosts = {mx}",
+        "    DNSRoutingEnabled = $false",
+        "    RequireTLS = $true",
+    ]
+    if version == E2010:
+        send += [
+            "    TlsAuthLevel = 'CertificateValidation'",
+            f"    Fqdn = {fqdn}",
+            "    Usage = 'Internet'",
+            "    # Exchange 2013 or later only: remove this line on Exchange 2010. Microsoft's",
+            "    # route-mail guide sets it on this Send connector; this plan sets it nowhere else.",
+            "    CloudServicesMailEnabled = $true",
+            "}",
+            "New-SendConnector @params",
+            "",
+        ]
+    else:
+        send += [
+            f"    Fqdn = {fqdn}",
+            "    Usage = 'Internet'",
+            "}",
+            "# Exchange 2007 has no TlsAuthLevel and no CloudServicesMailEnabled.",
+            "New-SendConnector @params",
+            "",
+        ]
+
+    if version == E2010:
+        server = placeholders.add(
+            "ExchangeServer", "the name of your internet-facing Exchange server, like EX01"
+        )
+        certificate = placeholders.add(
+            "TlsCertificateName",
+            "your certificate as <I>issuer<S>subject, built from Get-ExchangeCertificate "
+            "(see step 2)",
+        )
+        receive = [
+            RULE,
+            "# 2. Receive side: the connector that takes mail from Microsoft 365 must present",
+            "#    your CA-signed certificate. Its name here is in Exchange's <I>issuer<S>subject",
+            "#    format, not a plain domain as in Exchange Online. Find the certificate with",
+            "#      Get-ExchangeCertificate | Format-List Thumbprint,Issuer,Subject,Services",
+            "#    and build the name, for example:",
+            "#      $c = Get-ExchangeCertificate -Thumbprint <thumbprint>",
+            "#      '<I>' + $c.Issuer + '<S>' + $c.Subject",
+            "#    Exchange 2013 or later: 'Default Frontend <server>'. On Exchange 2010 the",
+            "#    connector is 'Default <server>': change the -f format below.",
+            RULE,
+            f"Set-ReceiveConnector -Identity ('{{0}}\\Default Frontend {{0}}' -f {server}) "
+            f"-TlsCertificateName {certificate}",
+            "",
+        ]
+    else:
+        thumbprint = placeholders.add(
+            "CertificateThumbprint",
+            "the thumbprint of this server's CA-signed TLS certificate, from "
+            "Get-ExchangeCertificate",
+        )
+        receive = [
+            RULE,
+            "# 2. Receive side: enable your CA-signed certificate for SMTP so the server offers",
+            "#    it to Microsoft 365. Find it with",
+            "#      Get-ExchangeCertificate | Format-List Thumbprint,Issuer,Subject,Services",
+            RULE,
+            f"Enable-ExchangeCertificate -Thumbprint {thumbprint} -Services SMTP",
+            "",
+        ]
+
+    relay = _device_relay(answers, placeholders, version)
+    what = [
+        "Creates the Send connector from your Exchange organization to Microsoft 365 and",
+        "makes the server present its TLS certificate to Microsoft 365.",
+    ]
+    if relay:
+        what.append("Adds a relay Receive connector for your printers and applications.")
+    if version == E2007:
+        what += [
+            "Exchange 2007 is out of support, and Exchange Online throttles, then blocks, mail",
+            "from out-of-date Exchange servers (4.7.230 / 5.7.230): plan the upgrade.",
+        ]
+    else:
+        what += [
+            "Exchange Online throttles, then blocks, mail from out-of-date Exchange servers",
+            "(4.7.230 / 5.7.230): keep the servers that send to Microsoft 365 updated.",
+        ]
+    lines = _header(
+        "Connector plan: on-premises side (Exchange)",
+        what,
+        "Run in the Exchange Management Shell on your Exchange server.",
+    )
+    return "\n".join([*lines, *placeholders.section(), *send, *receive, *relay]).rstrip() + "\n"
+
+
+def _exchange_hybrid_review(answers: Answers) -> str:
+    placeholders = _Placeholders()
+    relay = _device_relay(answers, placeholders, E2010)
+    what = [
+        "Lists what the Hybrid Configuration Wizard set up on premises, for review. To change",
+        "it, rerun the Hybrid Configuration Wizard rather than editing the connectors here.",
+    ]
+    if relay:
+        what.append("Adds a relay Receive connector for your printers and applications.")
+    lines = _header(
+        "Connector plan: on-premises side (Exchange, hybrid)",
+        what,
+        "Run in the Exchange Management Shell on your Exchange server.",
+    )
+    review = [
+        RULE,
+        "# Review: look for the Send connector the wizard made (named like 'Outbound to",
+        "# Office 365'): it should require TLS and have CloudServicesMailEnabled true.",
+        RULE,
+        "Get-HybridConfiguration | Format-List",
+        "Get-SendConnector | Format-List Name,AddressSpaces,SmartHosts,RequireTLS,TlsAuthLevel,"
+        "TlsDomain,Fqdn,TlsCertificateName,CloudServicesMailEnabled,Enabled",
+        "Get-ReceiveConnector | Format-List Identity,Bindings,TlsCertificateName,"
+        "RequireTLS,CloudServicesMailEnabled",
+        "",
+    ]
+    return "\n".join([*lines, *placeholders.section(), *review, *relay]).rstrip() + "\n"
+
+
+def _non_microsoft(answers: Answers) -> str:
+    org = answers.organization
+    certificate = org.onprem_certificate_domain
+    steps = [
+        "Connector plan: on-premises side (non-Microsoft SMTP server)",
+        "",
+        "PowerShell can't configure your server: these are the steps in words. Apply them in",
+        "your server's own configuration. Running this file does nothing.",
+        "",
+        "1. Route all outgoing internet mail through Microsoft 365: set a smart host (relay",
+        "   host) for every remote domain, port 25, pointing to your tenant's MX host. Copy it",
+        "   from the Microsoft 365 admin center (Settings > Domains), like",
+        "   contoso-com.mail.protection.outlook.com; don't work it out yourself.",
+        "2. Require TLS on that route and verify Microsoft 365's certificate against trusted",
+        "   certificate authorities.",
+    ]
+    if certificate:
+        steps += [
+            f"3. Present your CA-signed TLS certificate for {certificate} when sending to",
+            "   Microsoft 365: the inbound connector recognizes your server by that name.",
+        ]
+    elif org.onprem_sending_ips:
+        steps += [
+            "3. Send to Microsoft 365 from " + ", ".join(org.onprem_sending_ips) + ": the inbound",
+            "   connector recognizes your server by these addresses. Use a CA-signed TLS",
+            "   certificate all the same.",
+        ]
+    else:
+        steps += [
+            "3. Present a CA-signed TLS certificate whose subject is one of your accepted",
+            "   domains when sending to Microsoft 365; the inbound connector checks it.",
+        ]
+    steps += [
+        "4. Accept mail from Microsoft 365 on TCP 25 from all published Exchange Online IP",
+        "   ranges, offering TLS with the same certificate. Relay only for your own domains:",
+        "   never let the server become an open relay.",
+    ]
+    number = 5
+    if answers.devices.send_mail:
+        ips = answers.devices.sending_ips
+        where = ", ".join(ips) if ips else "the addresses your devices connect from"
+        steps += [
+            f"{number}. Let your printers and applications relay through the server, from",
+            f"   {where} only.",
+        ]
+        number += 1
+    steps += [
+        f"{number}. Test: send from a mailbox on your server to an external mailbox, and from",
+        "   an external mailbox to a mailbox on your server. Both must arrive.",
+    ]
+    return "\n".join(_comments(steps)) + "\n"
