@@ -6,6 +6,7 @@ Both renderers take the plan document of `api/CONTRACT.md` (built by `planner.do
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -191,6 +192,11 @@ def _weasyprint():
     # that import this module (manage.py commands, the API) never render a PDF.
     import weasyprint
 
+    # WeasyPrint logs each layout step at INFO: a dozen lines per PDF. Quiet it unless the
+    # LOGGING setting chose a level for it.
+    progress = logging.getLogger("weasyprint.progress")
+    if progress.level == logging.NOTSET:
+        progress.setLevel(logging.WARNING)
     return weasyprint
 
 

@@ -1,0 +1,250 @@
+import io
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from planner import exports
+from tests.planner.export_helpers import SHARE_URL, TYPICAL_ANSWERS, make_document
+
+HOSTILE_NAME = '<img src="file:///etc/hostname"><link rel=attachment href="file:///etc/passwd">'
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Return the PDF's text with runs of whitespace (line wraps) collapsed to one space."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture(scope="module")
+def typical_document():
+    return make_document()
+
+
+@pytest.fixture(scope="module")
+def typical_pdf(typical_document):
+    return exports.render_plan_pdf(typical_document, share_url=SHARE_URL)
+
+
+@pytest.fixture(scope="module")
+def typical_text(typical_pdf):
+    return pdf_text(typical_pdf)
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf():
+    return exports.render_plan_pdf(make_document(name=HOSTILE_NAME), share_url=SHARE_URL)
+
+
+# --- PDF content ---------------------------------------------------------------------------
+
+
+def test_pdf_starts_with_pdf_magic(typical_pdf):
+    assert typical_pdf.startswith(b"%PDF")
+
+
+def test_pdf_text_contains_plan_name_and_share_url(typical_text):
+    assert "Contoso mail flow" in typical_text
+    assert SHARE_URL in typical_text
+
+
+def test_pdf_text_contains_every_connector_title_and_name(typical_document, typical_text):
+    for connector in typical_document["recommendation"]["connectors"]:
+        assert connector["title"] in typical_text
+        assert connector["settings"]["Name"] in typical_text
+
+
+def test_pdf_shows_fill_in_hint_for_a_value_the_admin_must_supply(typical_text):
+    assert "Fill in: The domain on your email server's CA-signed TLS certificate" in typical_text
+
+
+def test_pdf_footer_numbers_pages_out_of_total(typical_pdf, typical_text):
+    pages = len(PdfReader(io.BytesIO(typical_pdf)).pages)
+    assert f"Page 1 of {pages}" in typical_text
+    assert f"Page {pages} of {pages}" in typical_text
+
+
+def test_pdf_carries_the_guidance_disclaimer(typical_text):
+    assert (
+        "Guidance based on Microsoft's documentation; check it against your environment."
+        in typical_text
+    )
+
+
+def test_pdf_prints_guide_urls_in_full(typical_document, typical_pdf):
+    # URLs wrap anywhere, so look for them with the line breaks removed.
+    text = pdf_text(typical_pdf).replace(" ", "")
+    for guide in typical_document["recommendation"]["guides"]:
+        assert guide["url"] in text
+
+
+def test_pdf_is_tagged_with_title_and_language(typical_pdf):
+    reader = PdfReader(io.BytesIO(typical_pdf))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en"
+    assert reader.metadata.title == "Connector plan: Contoso mail flow"
+
+
+def test_letter_and_a4_have_their_own_page_sizes(typical_document, typical_pdf):
+    letter = exports.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="letter")
+    a4_box = PdfReader(io.BytesIO(typical_pdf)).pages[0].mediabox
+    letter_box = PdfReader(io.BytesIO(letter)).pages[0].mediabox
+    assert (round(a4_box.width), round(a4_box.height)) == (595, 842)
+    assert (round(letter_box.width), round(letter_box.height)) == (612, 792)
+
+
+def test_unknown_page_size_is_rejected(typical_document):
+    with pytest.raises(ValueError, match="page_size"):
+        exports.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="a3")
+
+
+def test_plan_without_connectors_renders():
+    document = make_document(
+        {"onprem_server": "none", "subscription": "exchange-online"}, name="Cloud only"
+    )
+    assert "Cloud only" in pdf_text(exports.render_plan_pdf(document, share_url=SHARE_URL))
+
+
+# --- PDF safety ----------------------------------------------------------------------------
+
+
+def test_hostile_plan_name_is_printed_as_literal_text(hostile_pdf):
+    assert HOSTILE_NAME in pdf_text(hostile_pdf)
+
+
+def test_hostile_plan_name_leaks_no_file_content(hostile_pdf):
+    hostname = Path("/etc/hostname").read_text().strip()
+    reader = PdfReader(io.BytesIO(hostile_pdf))
+    assert not re.search(rf"\b{re.escape(hostname)}\b", pdf_text(hostile_pdf))
+    assert reader.attachments == {}
+
+
+def test_raw_html_cannot_load_local_files_or_attach_them(tmp_path):
+    # Belt and braces: even HTML that escaped the template's autoescaping fetches nothing.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cret-marker-7f2a")
+    html = (
+        f'<html lang="en"><title>t</title><link rel="attachment" href="{secret.as_uri()}">'
+        f'<link rel="stylesheet" href="{secret.as_uri()}"><img src="{secret.as_uri()}">'
+        '<img src="https://example.com/x.png"><p>body</p></html>'
+    )
+    pdf = exports._write_pdf(html, "a4")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.attachments == {}
+    assert b"s3cret-marker-7f2a" not in pdf
+    assert not reader.pages[0]["/Resources"].get("/XObject")  # no image made it in
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.com/x.css",
+        "http://169.254.169.254/latest/meta-data/",
+        "data:text/css,body{}",
+        "planner-asset:/../../etc/passwd",
+        "planner-asset:/css/app.css",
+    ],
+)
+def test_fetcher_refuses_anything_but_our_assets(url):
+    with pytest.raises(ValueError, match="only its own assets"):
+        exports.url_fetcher()(url)
+
+
+def test_fetcher_serves_our_stylesheet():
+    response = exports.url_fetcher()(exports.STYLESHEET_URL)
+    assert response.content_type == "text/css"
+    assert b"counter(pages)" in response.read()
+
+
+def test_render_gives_up_when_every_slot_stays_busy(monkeypatch, typical_document):
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()
+    monkeypatch.setattr(exports, "_slots", slots)
+    monkeypatch.setattr(exports, "SLOT_WAIT_SECONDS", 0.01)
+    with pytest.raises(exports.PdfBusyError):
+        exports.render_plan_pdf(typical_document, share_url=SHARE_URL)
+
+
+def test_warm_up_renders_without_error():
+    exports.warm_up()
+
+
+# --- shared context ------------------------------------------------------------------------
+
+
+def test_context_lists_warnings_before_information(typical_document):
+    notes = exports.plan_context(typical_document, share_url=SHARE_URL)["notes"]
+    severities = [note["severity"] for note in notes]
+    assert severities == sorted(severities, key=lambda severity: severity != "warning")
+    assert severities[0] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(["a.com", "b.com"], "a.com, b.com"), (True, "$true"), (False, "$false"), ("x", "x")],
+)
+def test_setting_text_writes_values_as_typed_in_powershell(value, expected):
+    assert exports.setting_text(value) == expected
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def typical_markdown(typical_document):
+    return exports.render_plan_markdown(typical_document, share_url=SHARE_URL)
+
+
+def test_markdown_has_title_revision_and_share_url(typical_markdown):
+    assert typical_markdown.startswith("# Connector plan: Contoso mail flow\n")
+    assert "Revision 1, updated 27 November 2026, 09:30 UTC." in typical_markdown
+    assert f"<{SHARE_URL}>" in typical_markdown
+
+
+def test_markdown_has_a_settings_table_per_connector(typical_document, typical_markdown):
+    connectors = typical_document["recommendation"]["connectors"]
+    assert typical_markdown.count("| Parameter | Value |\n| --- | --- |") == len(connectors)
+    assert "| SmartHosts | mail.contoso.com |" in typical_markdown
+    assert "| RequireTls | $true |" in typical_markdown
+
+
+def test_markdown_shows_fill_in_hint_in_the_table(typical_markdown):
+    assert "| TlsSenderCertificateName | *Fill in:* The domain on your" in typical_markdown
+
+
+def test_markdown_lists_guide_urls(typical_document, typical_markdown):
+    for guide in typical_document["recommendation"]["guides"]:
+        assert f"<{guide['url']}>" in typical_markdown
+
+
+def test_markdown_escapes_a_pipe_in_a_partner_name():
+    answers = {**TYPICAL_ANSWERS, "partners": [{**TYPICAL_ANSWERS["partners"][1], "name": "A|B"}]}
+    markdown = exports.render_plan_markdown(make_document(answers), share_url=SHARE_URL)
+    assert "| Name | A\\|B inbound (ip) |" in markdown
+    assert "A|B" not in markdown
+
+
+def test_markdown_neutralises_markup_in_the_plan_name():
+    markdown = exports.render_plan_markdown(
+        make_document(name="# `x` <img src=y> [a](b)"), share_url=SHARE_URL
+    )
+    assert markdown.splitlines()[0] == "# Connector plan: \\# \\`x\\` \\<img src=y\\> \\[a\\](b)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# heading", "\\# heading"),
+        ("1. item", "1\\. item"),
+        ("- item", "\\- item"),
+        ("a\nb | c", "a b \\| c"),
+        ("Smith & Co &amp;", "Smith & Co \\&amp;"),
+    ],
+)
+def test_markdown_text_keeps_user_text_inert(text, expected):
+    assert exports.markdown_text(text) == expected
