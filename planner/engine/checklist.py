@@ -62,13 +62,14 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
     if manual:
         certificate = org.onprem_certificate_domain
         named = (
-            f"issued to {certificate}" if certificate else "issued to one of your accepted domains"
+            f"for {certificate} (its subject or a SAN; a name in one of your accepted domains)"
+            if certificate
+            else "whose subject (or a SAN) is in one of your accepted domains"
         )
         add(
             "before",
-            f"Install a CA-signed TLS certificate on your internet-facing email server, {named} "
-            "(its subject or a SAN, one of your accepted domains). Exchange Online checks this "
-            "name, and self-signed certificates are refused.",
+            f"Install a CA-signed TLS certificate on your internet-facing email server, {named}. "
+            "Exchange Online checks this name; self-signed certificates won't do.",
             "route_mail",
         )
         hosts = _list(org.onprem_smart_hosts) or "your internet-facing email server"
@@ -90,9 +91,8 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
     # --- configure -------------------------------------------------------------------------
     for connector in create:
         text = (
-            f"Create the connector “{_name(connector)}” ({connector.from_label} to "
-            f"{connector.to_label}) with the Exchange Online script or on the Connectors page "
-            "of the Exchange admin center."
+            f"Create the connector “{_name(connector)}” ({connector.title}) with the Exchange "
+            "Online script or on the Connectors page of the Exchange admin center."
         )
         if connector.fill_in:
             text += " Fill in first: " + _list([f.parameter for f in connector.fill_in]) + "."

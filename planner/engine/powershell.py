@@ -294,8 +294,8 @@ NON_MS = "non-microsoft-smtp"
 
 MX_HINT = (
     "the MX value of your accepted domain, copied from the Microsoft 365 admin center "
-    "(Settings > Domains), like contoso-com.mail.protection.outlook.com; don't work it out "
-    "yourself, newer domains use other host names"
+    "(Settings > Domains). Don't work it out yourself: it ends in "
+    "mail.protection.outlook.com, or mx.microsoft for newer domains"
 )
 
 
@@ -524,8 +524,8 @@ def _non_microsoft(answers: Answers) -> str:
         "",
         "1. Route all outgoing internet mail through Microsoft 365: set a smart host (relay",
         "   host) for every remote domain, port 25, pointing to your tenant's MX host. Copy it",
-        "   from the Microsoft 365 admin center (Settings > Domains), like",
-        "   contoso-com.mail.protection.outlook.com; don't work it out yourself.",
+        "   from the Microsoft 365 admin center (Settings > Domains); don't work it out",
+        "   yourself: it ends in mail.protection.outlook.com, or mx.microsoft for newer domains.",
         "2. Require TLS on that route and verify Microsoft 365's certificate against trusted",
         "   certificate authorities.",
     ]
