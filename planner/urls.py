@@ -7,4 +7,5 @@ from planner import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("api/", include("planner.api_urls")),
+    path("wizard/", include("wizard.urls")),
 ]

@@ -1,0 +1,457 @@
+"""The plan wizard: one question a page, answers kept in the session until the plan is saved.
+
+Each visit to /wizard/ starts a *run* with its own id in the URL and its own slot in the
+session, so two plans in two tabs never share (or overwrite) answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_GET
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from planner.engine import recommend
+from planner.engine.summary import answer_rows
+from planner.engine.validation import AnswersError, parse_answers
+from planner.models import Plan
+from planner.services import StaleRevision, create_plan, find_plan_by_edit_token, update_plan
+from wizard.forms import (
+    STEP_FORMS,
+    blank_partner,
+    is_blank,
+    partner_data,
+    partner_initial,
+    partner_rows,
+)
+from wizard.steps import CONDITIONS, STEPS, field_for_path
+
+logger = logging.getLogger(__name__)
+
+RUNS_KEY = "wizard_runs"
+SAVED_KEY = "wizard_saved"
+MAX_RUNS = 20
+PARTNER_DRAFT = "partner_draft"
+QUESTION_STEPS = tuple(step for step in STEPS if step != "check")
+
+
+def storage_key(run: str) -> str:
+    # formtools' session storage keeps a run under "wizard_<prefix>"; see PlanWizard.get_prefix.
+    return f"wizard_plan_wizard_{run}"
+
+
+def new_run(request, *, step_data=None, extra_data=None, current="server") -> str:
+    """Start a wizard run in the session and return its id; forget the oldest beyond MAX_RUNS."""
+    session = request.session
+    run = secrets.token_urlsafe(6)
+    runs = [item for item in session.get(RUNS_KEY, []) if isinstance(item, str)] + [run]
+    for old in runs[:-MAX_RUNS]:
+        session.pop(storage_key(old), None)
+    session[RUNS_KEY] = runs[-MAX_RUNS:]
+    session[storage_key(run)] = {
+        "step": current,
+        "step_data": step_data or {},
+        "step_files": {},
+        "extra_data": extra_data or {},
+    }
+    return run
+
+
+def _is_text_lists(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(key, str)
+        and isinstance(items, list)
+        and all(isinstance(item, str) for item in items)
+        for key, items in value.items()
+    )
+
+
+def storage_is_sound(data) -> bool:
+    """Return whether a run's session data has the shape the wizard wrote (not edited or damaged)."""
+    if not isinstance(data, dict) or set(data) != {"step", "step_data", "step_files", "extra_data"}:
+        return False
+    step_data, step_files, extra = data["step_data"], data["step_files"], data["extra_data"]
+    if data["step"] is not None and data["step"] not in STEPS:
+        return False
+    if not isinstance(step_data, dict) or not all(
+        step in STEPS and _is_text_lists(values) for step, values in step_data.items()
+    ):
+        return False
+    if not isinstance(step_files, dict) or any(files for files in step_files.values()):
+        return False
+    if not isinstance(extra, dict):
+        return False
+    edit = extra.get("edit")
+    return edit is None or (
+        isinstance(edit, dict)
+        and isinstance(edit.get("plan_id"), int)
+        and isinstance(edit.get("revision"), int)
+        and isinstance(edit.get("token"), str)
+    )
+
+
+def session_expired(request, run: str, *, status: int = 410):
+    saved = request.session.get(SAVED_KEY)
+    saved_url = saved.get(run) if isinstance(saved, dict) else None
+    return render(
+        request,
+        "wizard/expired.html",
+        {"saved_url": saved_url if isinstance(saved_url, str) else None},
+        status=status,
+    )
+
+
+@require_GET
+def start(request):
+    run = new_run(request)
+    return redirect("wizard:step", run=run, step=STEPS[0])
+
+
+@require_GET
+def edit(request, edit_token):
+    plan = find_plan_by_edit_token(edit_token)
+    if plan is None:
+        raise Http404("No plan has this edit link.")
+    answers = plan.answers
+    step_data = {}
+    for step, form_class in STEP_FORMS.items():
+        data = form_class.step_data_from(answers, prefix=step)
+        if data:
+            step_data[step] = data
+    step_data["check"] = {"check-name": [plan.name]}
+    run = new_run(
+        request,
+        step_data=step_data,
+        extra_data={"edit": {"plan_id": plan.pk, "revision": plan.revision, "token": edit_token}},
+        current="check",
+    )
+    # The edit token stays in the session from here on; the wizard's URLs carry only the run id.
+    return redirect("wizard:step", run=run, step="check")
+
+
+def _merge(data: dict, part: dict) -> None:
+    for key, value in part.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+
+
+class PlanWizard(NamedUrlSessionWizardView):
+    form_list = list(STEP_FORMS.items())
+    condition_dict = CONDITIONS
+    template_name = "wizard/step.html"
+
+    # --- runs, storage and URLs ------------------------------------------------------------
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"plan_wizard_{kwargs['run']}"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.run_id = kwargs["run"]
+        if not storage_is_sound(request.session.get(storage_key(self.run_id))):
+            request.session.pop(storage_key(self.run_id), None)
+            return session_expired(request, self.run_id)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except SuspiciousOperation:
+            # formtools' answer to a missing or edited management form.
+            return session_expired(request, self.run_id, status=400)
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"run": self.run_id, "step": step})
+
+    @property
+    def returning(self) -> bool:
+        """Whether this step was opened from a "Change" link on the check page."""
+        return self.request.GET.get("return") == "check"
+
+    @property
+    def edit_info(self) -> dict | None:
+        return self.storage.extra_data.get("edit")
+
+    def _step_url(self, step, *, returning=False):
+        url = self.get_step_url(step)
+        return f"{url}?return=check" if returning and step != "check" else url
+
+    # --- which steps apply, and what they have answered -------------------------------------
+
+    def step_applies(self, step) -> bool:
+        condition = self.condition_dict.get(step, True)
+        return condition(self) if callable(condition) else bool(condition)
+
+    def answers_before(self, step=None) -> dict:
+        """Return the answers of the steps before `step` (all steps if None) that apply."""
+        data: dict = {}
+        for key in STEPS:
+            if key == step:
+                break
+            if not self.step_applies(key):
+                continue
+            cleaned = self.get_cleaned_data_for_step(key)
+            if cleaned is not None:
+                _merge(data, STEP_FORMS[key].answers_from(cleaned))
+        return data
+
+    def first_incomplete_step(self, *, before=None, after=None):
+        """Return the first step that applies but has no valid answer yet, within bounds."""
+        steps = list(self.get_form_list())
+        start = steps.index(after) + 1 if after in steps else 0
+        for step in steps[start:]:
+            if step == before or step == "check":
+                return None
+            if self.get_cleaned_data_for_step(step) is None:
+                return step
+        return None
+
+    # --- forms ------------------------------------------------------------------------------
+
+    def get_form_kwargs(self, step=None):
+        kwargs = {"prior": self.answers_before(step)}
+        if step == "check":
+            kwargs["editing"] = bool(self.edit_info)
+        return kwargs
+
+    def get_form_initial(self, step):
+        if step == "check":
+            domains = (self.answers_before("check").get("organization") or {}).get("domains")
+            if domains:
+                return {"name": f"{domains[0].split('.')[0].capitalize()} mail flow"}
+        if step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT):
+            rows = partner_rows(self.storage.get_step_data("partner") or {}, prefix="partner")
+            return partner_initial(rows or [])
+        return {}
+
+    def get_form(self, step=None, data=None, files=None):
+        if (step or self.steps.current) == "partner" and data is not None:
+            rows = partner_rows(data, prefix="partner")
+            if rows is not None:
+                # Rows left completely blank are dropped rather than reported.
+                data = MultiValueDict(
+                    partner_data([row for row in rows if not is_blank(row)] or rows[:1], prefix="partner")
+                )
+        return super().get_form(step, data, files)
+
+    def get_form_step_data(self, form):
+        # Keep only this step's fields: not the CSRF token, not the buttons.
+        prefix = f"{form.prefix}-"
+        items = form.data.lists() if hasattr(form.data, "lists") else form.data.items()
+        return {key: list(values) for key, values in items if key.startswith(prefix)}
+
+    def process_step(self, form):
+        if self.steps.current == "partner":
+            self.storage.extra_data = {
+                key: value
+                for key, value in self.storage.extra_data.items()
+                if key != PARTNER_DRAFT
+            }
+        return super().process_step(form)
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        step = kwargs.get("step")
+        steps = self.get_form_list()
+        if step == self.done_step_name or step not in steps:
+            # Never save on a GET; a step that doesn't apply (any more) shows the current one.
+            current = self.storage.current_step
+            return redirect(self.get_step_url(current if current in steps else self.steps.first))
+        blocker = self.first_incomplete_step(before=step)
+        if blocker:
+            self.storage.current_step = blocker
+            return redirect(self._step_url(blocker, returning=self.returning))
+        self.storage.current_step = step
+        draft = step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT)
+        data = None if draft else self.storage.get_step_data(step)
+        return self.render(self.get_form(step, data=data), **kwargs)
+
+    def post(self, *args, **kwargs):
+        action = self.request.POST.get("partner_action", "")
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+        if action and posted_step == "partner" and "partner" in self.get_form_list():
+            return self.edit_partner_list(action)
+        return super().post(*args, **kwargs)
+
+    def edit_partner_list(self, action):
+        """Add or remove a partner row without JavaScript, keeping everything typed."""
+        rows = partner_rows(self.request.POST, prefix="partner") or []
+        anchor = "partner-list"
+        if action == "add":
+            if len(rows) < STEP_FORMS["partner"].max_num:
+                rows.append(blank_partner())
+                anchor = f"partner-{len(rows) - 1}"
+        elif action.startswith("remove-") and action[7:].isdigit():
+            index = int(action[7:])
+            if index < len(rows):
+                del rows[index]
+        self.storage.set_step_data("partner", partner_data(rows or [blank_partner()], prefix="partner"))
+        self.storage.extra_data = {**self.storage.extra_data, PARTNER_DRAFT: True}
+        self.storage.current_step = "partner"
+        return redirect(f"{self._step_url('partner', returning=self.returning)}#{anchor}")
+
+    def render_next_step(self, form, **kwargs):
+        if not self.returning:
+            return super().render_next_step(form, **kwargs)
+        # Back to the check page, unless the change made a new step necessary.
+        step = self.first_incomplete_step(after=self.steps.current) or "check"
+        self.storage.current_step = step
+        return redirect(self._step_url(step, returning=True))
+
+    def render_done(self, form, **kwargs):
+        # formtools redirects to a "done" URL and saves on that GET; we save on the POST
+        # itself, and keep the answers when saving fails.
+        forms = {}
+        for step in self.get_form_list():
+            bound = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not bound.is_valid():
+                return self.render_revalidation_failure(step, bound, **kwargs)
+            forms[step] = bound
+        return self.done(list(forms.values()), form_dict=forms, **kwargs)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        check = form_dict["check"]
+        try:
+            answers = parse_answers(self.answers_before("check"))
+        except AnswersError as exc:
+            where = field_for_path(next(iter(exc.errors)))
+            step = where.step if where and where.step in self.get_form_list() else "server"
+            return self.render_revalidation_failure(step, None)
+        name, note = check.cleaned_data["name"], check.cleaned_data.get("note", "")
+        edit = self.edit_info
+        try:
+            if edit:
+                plan = Plan.objects.filter(pk=edit["plan_id"]).first()
+                if plan is None:
+                    return self.render_problem(
+                        check,
+                        "This plan no longer exists, so it cannot be updated. "
+                        "Start a new plan to save these answers.",
+                    )
+                revision = update_plan(
+                    plan,
+                    name=name,
+                    answers=answers,
+                    expected_revision=edit["revision"],
+                    note=note,
+                )
+                url = f"/e/{edit['token']}/?updated={revision.number}"
+            else:
+                saved = create_plan(name=name, answers=answers)
+                url = f"/e/{saved.edit_token}/?saved=1"
+        except StaleRevision as exc:
+            # Saving again replaces the newer revision: the admin has been told and chose to.
+            self.storage.extra_data = {
+                **self.storage.extra_data,
+                "edit": {**edit, "revision": exc.current.number},
+            }
+            return self.render_problem(check, stale=exc.current)
+        except DatabaseError:
+            logger.exception("Saving a plan from the wizard failed")
+            return self.render_problem(
+                check,
+                "Your plan could not be saved because of a problem on our side. Your answers "
+                "are kept: try “Save plan” again in a minute.",
+            )
+        self.finish_run(url)
+        return redirect(url)
+
+    def render_problem(self, form, message="", *, stale=None):
+        self.storage.current_step = "check"
+        return self.render(form, problem=message, stale=stale)
+
+    def finish_run(self, url):
+        session = self.request.session
+        session.pop(storage_key(self.run_id), None)
+        session[RUNS_KEY] = [run for run in session.get(RUNS_KEY, []) if run != self.run_id]
+        saved = session.get(SAVED_KEY)
+        saved = dict(list(saved.items())[-MAX_RUNS + 1 :]) if isinstance(saved, dict) else {}
+        session[SAVED_KEY] = {**saved, self.run_id: url}
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        steps = [key for key in self.get_form_list() if key in QUESTION_STEPS]
+        if step in steps:
+            context["progress"] = {"number": steps.index(step) + 1, "total": len(steps)}
+        context["step"] = step
+        context["question"] = form.title
+        context["returning"] = self.returning
+        if self.returning:
+            context["back_step"] = "check"
+        else:
+            context["back_step"] = self.steps.prev
+        context["error_items"] = error_items(form, problem=kwargs.get("problem"), stale=kwargs.get("stale"))
+        context["step_template"] = f"wizard/steps/{step}.html"
+        context["editing"] = bool(self.edit_info)
+        if step == "partner":
+            context["max_partners"] = form.max_num
+            context["can_add_partner"] = form.total_form_count() < form.max_num
+        if step == "check":
+            context.update(self.check_context())
+        return context
+
+    def check_context(self) -> dict:
+        answers = parse_answers(self.answers_before("check"))
+        recommendation = recommend(answers)
+        edit = self.edit_info
+        return {
+            "rows": [
+                {
+                    "question": row.question,
+                    "answer": row.answer,
+                    "change_url": f"{self.get_step_url(row.step)}?return=check",
+                }
+                for row in answer_rows(answers)
+            ],
+            "recommendation": recommendation,
+            "to_create": [c for c in recommendation.connectors if c.action == "create"],
+            "to_review": [c for c in recommendation.connectors if c.action != "create"],
+            "plan_url": f"/e/{edit['token']}/" if edit else None,
+        }
+
+
+def _first_input_id(bound_field) -> str:
+    from django.forms import RadioSelect
+
+    if isinstance(bound_field.field.widget, RadioSelect):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def error_items(form, *, problem=None, stale=None) -> list[dict]:
+    """Return the error summary's entries: each message with a link to its field."""
+    items = []
+    if stale is not None:
+        items.append({"stale": stale})
+    if problem:
+        items.append({"href": "#id_check-name", "text": problem})
+    if isinstance(form, STEP_FORMS["partner"]):
+        items += [{"href": "#partner-list", "text": text} for text in form.non_form_errors()]
+        for number, partner_form in enumerate(form.forms, start=1):
+            items += _form_errors(partner_form, label=f"Partner {number}: ")
+    else:
+        items += _form_errors(form)
+    return items
+
+
+def _form_errors(form, *, label="") -> list[dict]:
+    if not form.is_bound:
+        return []
+    first = next(iter(form.fields), None)
+    items = [
+        {"href": f"#{_first_input_id(form[first])}", "text": f"{label}{text}"}
+        for text in form.non_field_errors()
+    ]
+    for name in form.fields:
+        bound = form[name]
+        items += [{"href": f"#{_first_input_id(bound)}", "text": f"{label}{text}"} for text in bound.errors]
+    return items
