@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,26 @@ def env_url(name, default=""):
     return value
 
 
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def env_rate(name, default):
+    """Return the variable `name`, written like "20/hour", as (requests, period in seconds).
+
+    "off" turns the limit off and returns None.
+    """
+    value = env_str(name, default).lower()
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not count.strip().isdigit() or period.strip() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write it like 20/hour "
+            f"(per {', '.join(RATE_PERIODS)}), or off."
+        )
+    return int(count), RATE_PERIODS[period.strip()]
+
+
 def secret_key(*, debug, value):
     """Return the secret key to use; refuse to run without one unless debugging."""
     if value:
@@ -81,7 +102,18 @@ def secret_key(*, debug, value):
 def database(*, url, sqlite_path, conn_max_age):
     """Return the default DATABASES entry: the given URL, else a SQLite file."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_path,
+            "OPTIONS": {
+                # WAL lets readers carry on while one worker writes; IMMEDIATE takes the write
+                # lock when a transaction starts, so two workers never deadlock upgrading a
+                # read lock, and the timeout makes a busy database wait instead of failing.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
     try:
         return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     except ValueError as error:
@@ -108,13 +140,20 @@ INSTALLED_APPS = [
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "planner",
+    "planner_ops",
     "wizard",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Probes are answered before host validation and sessions: a load balancer asks by IP.
+    "planner.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "planner.middleware.PrivatePageMiddleware",
+    "planner.middleware.RateLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,21 +213,70 @@ HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS and not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS and not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS and not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS and not DEBUG else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Probes come over plain HTTP from inside the network (Docker, load balancers).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a promise about the whole domain that only its owner can make;
+    # SECURE_HSTS_PRELOAD=true opts in.
+    "security.W021",
+]
 
+# Everything the pages load comes from this site; no inline script, no third-party origin.
+# data: images are Bootstrap's inline SVG icons (select arrows, check marks) in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# The API refuses bodies over 256 KiB itself (413); form posts are held to the same size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+
+# Abuse limits per client address, counted in the database so every worker shares them.
+RATE_LIMIT_CREATE = env_rate("RATE_LIMIT_CREATE", "20/hour")
+RATE_LIMIT_LOOKUP = env_rate("RATE_LIMIT_LOOKUP", "300/minute")
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none and
+# uses the connecting address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Plan links are capabilities, so the token part of their paths is masked in every log
+# line: on the console handler, and on the loggers that name paths (so any handler
+# attached to them, including test capture, sees the masked text).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+_MASKED = {"level": LOG_LEVEL, "filters": ["mask_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_tokens": {"()": "planner.logging.MaskTokensFilter"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_tokens"],
+        },
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's defaults, whose handlers would print unmasked paths.
+        "django": {**_MASKED, "handlers": ["console"], "propagate": False},
+        "django.server": {**_MASKED, "handlers": ["console"], "propagate": False},
+        "django.request": _MASKED,
+        "django.security.csrf": _MASKED,
+    },
 }

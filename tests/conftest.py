@@ -8,3 +8,11 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    # Rate limits count every look-up in the database; tests that are not about them would
+    # see extra queries and, in loops, 429s. tests/planner/test_ratelimit.py turns them on.
+    settings.RATE_LIMIT_CREATE = None
+    settings.RATE_LIMIT_LOOKUP = None
