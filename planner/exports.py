@@ -47,6 +47,12 @@ VERDICT_LABELS = {
     "possible": "Possible",
     "unsuitable": "Not suitable",
 }
+PHASE_LABELS = {
+    "before": "Before you start",
+    "configure": "Configure",
+    "test": "Test",
+    "after": "Afterwards",
+}
 FOOTER_LINE = "Guidance based on Microsoft's documentation; check it against your environment."
 
 _slots = threading.BoundedSemaphore(getattr(settings, "PDF_MAX_CONCURRENCY", None) or 2)
@@ -91,6 +97,7 @@ def plan_context(document: dict, *, share_url: str) -> dict:
             }
             for note in notes
         ],
+        "checklist": _checklist(recommendation.get("checklist") or [], guides),
         "guides": recommendation["guides"],
         "footer_line": FOOTER_LINE,
     }
@@ -127,6 +134,17 @@ def _devices(devices: dict, guides: dict) -> dict:
             for option in devices.get("options", [])
         ],
     }
+
+
+def _checklist(items: list[dict], guides: dict) -> list[dict]:
+    phases = {phase: [] for phase in PHASE_LABELS}
+    for item in items:
+        phases.setdefault(item["phase"], []).append({**item, "guide": guides.get(item["guide"])})
+    return [
+        {"label": PHASE_LABELS.get(phase, phase.capitalize()), "items": entries}
+        for phase, entries in phases.items()
+        if entries
+    ]
 
 
 def setting_text(value) -> str:
@@ -300,6 +318,15 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
                 f"- **{md(option['title'])}** ({option['verdict_label']}): {md(option['why'])}{guide}"
             )
         if devices["options"]:
+            lines.append("")
+    if context["checklist"]:
+        lines += ["## Checklist", ""]
+        for phase in context["checklist"]:
+            lines += [f"### {phase['label']}", ""]
+            for number, item in enumerate(phase["items"], start=1):
+                guide = item["guide"]
+                link = f" Guide: [{md(guide['title'])}](<{guide['url']}>)" if guide else ""
+                lines.append(f"{number}. {md(item['text'])}{link}")
             lines.append("")
     if context["notes"]:
         lines += ["## Notes", ""]

@@ -60,6 +60,11 @@ def test_pdf_shows_fill_in_hint_for_a_value_the_admin_must_supply(typical_text):
     assert "Fill in: The domain on your email server's CA-signed TLS certificate" in typical_text
 
 
+def test_pdf_includes_the_checklist_phases(typical_text):
+    assert "Before you start" in typical_text
+    assert "Add and verify your accepted domains (contoso.com)" in typical_text
+
+
 def test_pdf_footer_numbers_pages_out_of_total(typical_pdf, typical_text):
     pages = len(PdfReader(io.BytesIO(typical_pdf)).pages)
     assert f"Page 1 of {pages}" in typical_text
@@ -215,6 +220,10 @@ def test_markdown_has_a_settings_table_per_connector(typical_document, typical_m
 
 def test_markdown_shows_fill_in_hint_in_the_table(typical_markdown):
     assert "| TlsSenderCertificateName | *Fill in:* The domain on your" in typical_markdown
+
+
+def test_markdown_numbers_checklist_steps_per_phase(typical_markdown):
+    assert "## Checklist\n\n### Before you start\n\n1. Add and verify" in typical_markdown
 
 
 def test_markdown_lists_guide_urls(typical_document, typical_markdown):
