@@ -211,3 +211,22 @@ def set_share_expiry(plan: Plan, *, expires_on: dt.date | None) -> None:
     expires_at = share_expiry_from_date(expires_on) if expires_on else None
     Plan.objects.filter(pk=plan.pk).update(share_expires_at=expires_at)
     plan.share_expires_at = expires_at
+
+
+def find_revisions(plan: Plan, *, numbers) -> list[PlanRevision]:
+    """Return the plan's revisions with these numbers, in number order (one query)."""
+    return list(plan.revisions.filter(number__in=list(numbers)).order_by("number"))
+
+
+def find_revisions_by_share_token(token: str, *, numbers) -> list[PlanRevision]:
+    """Return revisions `numbers` of the plan this share link opens, with the plan (one query)."""
+    if not tokens.is_token(token):
+        return []
+    revisions = list(
+        PlanRevision.objects.select_related("plan")
+        .filter(plan__share_token_hash=tokens.hash_token(token), number__in=list(numbers))
+        .order_by("number")
+    )
+    if revisions and share_link_expired(revisions[0].plan):
+        return []
+    return revisions

@@ -11,4 +11,5 @@ urlpatterns = [
     path("robots.txt", health.robots_txt, name="robots_txt"),
     path("api/", include("planner.api_urls")),
     path("wizard/", include("wizard.urls")),
+    path("", include("planner.plan_urls")),
 ]

@@ -1,5 +1,452 @@
-from django.shortcuts import render
+"""Pages: the home page and the plan pages.
+
+Share-link pages (/p/<share>/...) are read-only and never reveal the edit link; edit-link
+pages (/e/<edit>/...) are the author's. Both are private: no caching, no indexing.
+"""
+
+import datetime as dt
+import functools
+
+from django import forms
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST, require_safe
+
+from planner import services
+from planner.api import public_url
+from planner.diff import answer_changes, connector_changes
+from planner.documents import edit_path, plan_document, share_path
+from planner.engine import AnswersError, parse_answers
 
 
 def home(request):
     return render(request, "planner/home.html")
+
+
+# --- plan pages -------------------------------------------------------------------------------
+
+
+PAGE_SIZES = ("a4", "letter")
+OPTIONAL_PARTIALS = {
+    "checklist_partial": "planner/_checklist.html",
+    "powershell_partial": "planner/_powershell.html",
+}
+MAX_EXPIRY_DAYS = 5 * 366
+
+
+def private_page(view):
+    """Mark a plan page private: never cached, never indexed."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
+class Links:
+    """The URLs one kind of visitor may follow: share-link pages never get the edit ones."""
+
+    def __init__(self, base: str):
+        self.base = base  # "/p/<share>/" or "/e/<edit>/"
+
+    @property
+    def plan(self):
+        return self.base
+
+    @property
+    def pdf(self):
+        return f"{self.base}pdf"
+
+    @property
+    def pdf_letter(self):
+        return f"{self.base}pdf?size=letter"
+
+    @property
+    def markdown(self):
+        return f"{self.base}plan.md"
+
+    @property
+    def compare(self):
+        return f"{self.base}compare/"
+
+    def revision(self, number: int) -> str:
+        return f"{self.base}revisions/{number}/"
+
+
+def _revisions(plan, links: Links) -> list[dict]:
+    return [
+        {
+            "number": entry["number"],
+            "created_at": dt.datetime.fromisoformat(entry["created_at"]),
+            "note": entry.get("note", ""),
+            "url": links.revision(entry["number"]),
+            "current": entry["number"] == plan.revision,
+        }
+        for entry in reversed(plan.history)
+    ]
+
+
+def _optional_partials() -> dict:
+    found = {}
+    for key, name in OPTIONAL_PARTIALS.items():
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        found[key] = name
+    return found
+
+
+def _plan_context(plan, *, share_token: str, links: Links, revision=None, request=None) -> dict:
+    from planner.exports import plan_context
+
+    document = plan_document(plan, share_token=share_token, revision=revision)
+    context = plan_context(document, share_url=share_path(share_token))
+    notes = context["notes"]
+    saved_at = revision.created_at if revision else plan.updated_at
+    return {
+        "page": context,
+        "recommendation": document["recommendation"],
+        "warnings": [note for note in notes if note["severity"] == "warning"],
+        "information": [note for note in notes if note["severity"] != "warning"],
+        "saved_at": saved_at,
+        "created_at": plan.created_at,
+        "plan": plan,
+        "links": links,
+        "revisions": _revisions(plan, links),
+        "latest_revision": plan.revision,
+        **_optional_partials(),
+    }
+
+
+# --- read-only pages, reached with the share link ---------------------------------------------
+
+
+def _shared_plan(share_token):
+    plan = services.find_plan_by_share_token(share_token)
+    if plan is None:
+        raise Http404("No plan has this share link, or it has expired.")
+    return plan
+
+
+@require_safe
+@private_page
+def plan_detail(request, share_token):
+    plan = _shared_plan(share_token)
+    links = Links(share_path(share_token))
+    return render(
+        request,
+        "planner/plan_detail.html",
+        _plan_context(plan, share_token=share_token, links=links),
+    )
+
+
+@require_safe
+@private_page
+def plan_revision(request, share_token, number):
+    revision = services.find_revision_by_share_token(share_token, number)
+    if revision is None:
+        raise Http404("No such revision.")
+    return _revision_page(
+        request, revision, share_token=share_token, links=Links(share_path(share_token))
+    )
+
+
+@require_safe
+@private_page
+def plan_compare(request, share_token):
+    return _compare_page(request, share_token=share_token, edit_token=None)
+
+
+@require_safe
+@private_page
+def plan_pdf(request, share_token):
+    return _pdf(request, _shared_plan(share_token), share_token=share_token)
+
+
+@require_safe
+@private_page
+def plan_markdown(request, share_token):
+    return _markdown(request, _shared_plan(share_token), share_token=share_token)
+
+
+# --- the author's pages, reached with the edit link -------------------------------------------
+
+
+class ShareExpiryForm(forms.Form):
+    expires_on = forms.DateField(
+        required=False,
+        label="Last day the share link works",
+        help_text="The link stops working at the end of this day (UTC). "
+        "Leave it empty for a link that never expires.",
+        input_formats=["%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-12-31."},
+    )
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        today = timezone.now().date()
+        if expires_on and expires_on < today:
+            raise forms.ValidationError(
+                "The date is in the past. Choose today or a later day, or leave it empty."
+            )
+        if expires_on and expires_on > today + dt.timedelta(days=MAX_EXPIRY_DAYS):
+            raise forms.ValidationError("Choose a date within the next five years.")
+        return expires_on
+
+
+def _editable_plan(edit_token):
+    plan = services.find_plan_by_edit_token(edit_token)
+    if plan is None:
+        raise Http404("No plan has this edit link.")
+    return plan, services.share_token_for(plan, edit_token=edit_token)
+
+
+EDIT_BANNERS = {
+    ("rotated", "share"): "New share link made. The old share link no longer works: "
+    "send colleagues the new one below.",
+    ("rotated", "edit"): "New edit link made. The old edit link no longer works: "
+    "bookmark this page or copy the new edit link below.",
+    ("expiry", "set"): "Share link expiry date saved.",
+    ("expiry", "cleared"): "The share link no longer expires.",
+}
+
+
+def _edit_banner(request, plan) -> str:
+    if request.GET.get("saved") == "1":
+        return (
+            "Plan saved. Copy the edit link below and keep it: it is the only way back to "
+            "changing this plan."
+        )
+    updated = request.GET.get("updated", "")
+    if updated.isdigit() and 1 < int(updated) <= plan.revision:
+        return f"Revision {int(updated)} saved."
+    for key in ("rotated", "expiry"):
+        if key in request.GET:
+            return EDIT_BANNERS.get((key, request.GET[key]), "")
+    return ""
+
+
+def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, status=200):
+    links = Links(edit_path(edit_token))
+    context = _plan_context(plan, share_token=share_token, links=links)
+    expires_on = None
+    if plan.share_expires_at:
+        expires_on = (plan.share_expires_at - dt.timedelta(days=1)).date()
+    context.update(
+        banner=_edit_banner(request, plan) if status == 200 else "",
+        share_url=public_url(request, share_path(share_token)),
+        edit_url=public_url(request, edit_path(edit_token)),
+        change_answers_url=f"/wizard/edit/{edit_token}/",
+        share_expires_on=expires_on,
+        share_expired=services.share_link_expired(plan),
+        expiry_form=expiry_form or ShareExpiryForm(initial={"expires_on": expires_on}),
+        actions={
+            "rotate_share": f"{links.base}rotate-share",
+            "rotate_edit": f"{links.base}rotate-edit",
+            "expiry": f"{links.base}share-expiry",
+        },
+    )
+    return render(request, "planner/plan_edit.html", context, status=status)
+
+
+@require_safe
+@private_page
+def plan_edit(request, edit_token):
+    plan, share_token = _editable_plan(edit_token)
+    return _edit_page(request, plan, edit_token=edit_token, share_token=share_token)
+
+
+@require_safe
+@private_page
+def edit_revision(request, edit_token, number):
+    revision = services.find_revision_by_edit_token(edit_token, number)
+    if revision is None:
+        raise Http404("No such revision.")
+    share_token = services.share_token_for(revision.plan, edit_token=edit_token)
+    return _revision_page(
+        request, revision, share_token=share_token, links=Links(edit_path(edit_token))
+    )
+
+
+@require_safe
+@private_page
+def edit_compare(request, edit_token):
+    return _compare_page(request, share_token=None, edit_token=edit_token)
+
+
+@require_safe
+@private_page
+def edit_pdf(request, edit_token):
+    plan, share_token = _editable_plan(edit_token)
+    return _pdf(request, plan, share_token=share_token)
+
+
+@require_safe
+@private_page
+def edit_markdown(request, edit_token):
+    plan, share_token = _editable_plan(edit_token)
+    return _markdown(request, plan, share_token=share_token)
+
+
+@require_POST
+@private_page
+def rotate_share(request, edit_token):
+    plan, _ = _editable_plan(edit_token)
+    try:
+        services.rotate_share_token(plan, edit_token=edit_token)
+    except services.WrongEditToken:
+        raise Http404("This edit link was replaced.") from None
+    return redirect(f"{edit_path(edit_token)}?rotated=share")
+
+
+@require_POST
+@private_page
+def rotate_edit(request, edit_token):
+    plan, _ = _editable_plan(edit_token)
+    try:
+        new_edit_token = services.rotate_edit_token(plan, edit_token=edit_token)
+    except services.WrongEditToken:
+        raise Http404("This edit link was replaced.") from None
+    return redirect(f"{edit_path(new_edit_token)}?rotated=edit")
+
+
+@require_POST
+@private_page
+def share_expiry(request, edit_token):
+    plan, share_token = _editable_plan(edit_token)
+    form = ShareExpiryForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(
+            request,
+            plan,
+            edit_token=edit_token,
+            share_token=share_token,
+            expiry_form=form,
+            status=400,
+        )
+    expires_on = form.cleaned_data["expires_on"]
+    services.set_share_expiry(plan, expires_on=expires_on)
+    return redirect(f"{edit_path(edit_token)}?expiry={'set' if expires_on else 'cleared'}")
+
+
+# --- shared by both kinds of page -------------------------------------------------------------
+
+
+def _revision_page(request, revision, *, share_token, links):
+    plan = revision.plan
+    context = _plan_context(plan, share_token=share_token, links=links, revision=revision)
+    context["revision"] = revision
+    return render(request, "planner/plan_revision.html", context)
+
+
+def _answers(data):
+    try:
+        return parse_answers(data, prefix="answers")
+    except AnswersError:
+        return None
+
+
+def _compare_page(request, *, share_token, edit_token):
+    numbers, error = _compare_numbers(request.GET)
+    wanted = numbers if numbers and not error else ()
+    if edit_token:
+        plan, share_token = _editable_plan(edit_token)
+        links = Links(edit_path(edit_token))
+        found = services.find_revisions(plan, numbers=wanted) if wanted else []
+    else:
+        links = Links(share_path(share_token))
+        found = (
+            services.find_revisions_by_share_token(share_token, numbers=wanted) if wanted else []
+        )
+        # One query when the revisions exist; otherwise look the plan up to tell a bad link
+        # from a bad revision number.
+        plan = found[0].plan if found else _shared_plan(share_token)
+    revisions = {revision.number: revision for revision in found}
+    if wanted and len(revisions) < 2:
+        error = f"This plan has revisions 1 to {plan.revision}. Choose two of them."
+    context = {
+        "plan": plan,
+        "links": links,
+        "revisions": _revisions(plan, links),
+        "error": error,
+        "chosen": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+    }
+    if not numbers and plan.revision > 1:
+        context["chosen"] = {"from": str(plan.revision - 1), "to": str(plan.revision)}
+    if not error and len(revisions) == 2:
+        old, new = revisions[numbers[0]], revisions[numbers[1]]
+        old_answers, new_answers = _answers(old.answers), _answers(new.answers)
+        context["comparison"] = {
+            "old": old,
+            "new": new,
+            "answer_changes": (
+                answer_changes(old_answers, new_answers) if old_answers and new_answers else None
+            ),
+            "connector_changes": connector_changes(old.recommendation, new.recommendation),
+            "summary_changed": old.recommendation.get("summary")
+            != new.recommendation.get("summary"),
+        }
+    return render(request, "planner/plan_compare.html", context, status=400 if error else 200)
+
+
+def _compare_numbers(params) -> tuple[tuple[int, int] | None, str]:
+    given = {key: params.get(key, "").strip() for key in ("from", "to")}
+    if not any(given.values()):
+        return None, ""
+    if not all(value.isdigit() and int(value) >= 1 for value in given.values()):
+        return None, "Choose the two revisions to compare."
+    numbers = (int(given["from"]), int(given["to"]))
+    if numbers[0] == numbers[1]:
+        return numbers, "Choose two different revisions."
+    return numbers, ""
+
+
+def _download_name(plan, extension: str) -> str:
+    slug = slugify(plan.name)[:60].strip("-") or "connector-plan"
+    return f"{slug}-revision-{plan.revision}.{extension}"
+
+
+def _pdf(request, plan, *, share_token):
+    from planner.exports import PdfBusyError, render_plan_pdf
+
+    size = request.GET.get("size", "a4").lower()
+    if size not in PAGE_SIZES:
+        return HttpResponseBadRequest(
+            "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
+        )
+    document = plan_document(plan, share_token=share_token)
+    share_url = public_url(request, share_path(share_token))
+    try:
+        content = render_plan_pdf(document, share_url=share_url, page_size=size)
+    except PdfBusyError:
+        response = HttpResponse(
+            "Too many PDFs are being made right now. Try again in a minute.",
+            status=503,
+            content_type="text/plain",
+        )
+        response["Retry-After"] = "30"
+        return response
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+    return response
+
+
+def _markdown(request, plan, *, share_token):
+    from planner.exports import render_plan_markdown
+
+    document = plan_document(plan, share_token=share_token)
+    share_url = public_url(request, share_path(share_token))
+    text = render_plan_markdown(document, share_url=share_url)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "md")}"'
+    return response

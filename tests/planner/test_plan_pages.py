@@ -1,0 +1,334 @@
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+
+from planner import services
+from planner.models import Plan
+from tests.planner.factories import CLOUD_ONLY, answers_data, make_answers, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def saved():
+    return make_plan()
+
+
+def text(response):
+    return response.content.decode()
+
+
+# --- the read-only page -----------------------------------------------------------------------
+
+
+def test_share_page_shows_the_plan(client, saved):
+    response = client.get(f"/p/{saved.share_token}/")
+    assert response.status_code == 200
+    html = text(response)
+    assert "<h1" in html and "Contoso mail flow" in html
+    assert "Revision 1, saved" in html
+    assert saved.plan.recommendation["summary"] in html.replace("&#x27;", "'")
+
+
+def test_share_page_shows_each_connector_with_cmdlet_and_settings(client, saved):
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    for connector in saved.plan.recommendation["connectors"]:
+        assert f'id="connector-{connector["id"]}"' in html
+        assert f"<code>{connector['cmdlet']}</code>" in html
+    assert "<code>TlsSenderCertificateName</code>" in html
+    assert "Partner organization" in html and "Office 365" in html
+    assert "Required" in html and "Optional" in html
+
+
+def test_share_page_shows_fill_in_hints_for_missing_values(client):
+    saved = make_plan(answers=make_answers(organization=None))
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    assert "<strong>Fill in:</strong> The public host name" in html
+
+
+def test_share_page_lists_answers_in_plain_words(client, saved):
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    assert "On-premises email organization" in html
+    assert "Exchange 2010 or later" in html
+
+
+def test_share_page_groups_notes_as_warnings_then_information(client, saved):
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    assert html.index(">Warnings<") < html.index(">Information<")
+    assert "open relay" in html
+
+
+def test_share_page_links_guides_without_referrer(client, saved):
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    links = re.findall(r'<a href="(https://learn\.microsoft\.com[^"]*)" rel="noreferrer">', html)
+    assert {guide["url"] for guide in saved.plan.recommendation["guides"]} <= set(links)
+
+
+def test_share_page_shows_device_options_with_verdicts(client):
+    answers = make_answers(CLOUD_ONLY, devices={"send_mail": True, "external_recipients": True})
+    html = text(client.get(f"/p/{make_plan(answers=answers).share_token}/"))
+    assert "Printers, scanners and applications" in html
+    assert "Option 1: SMTP AUTH client submission" in html
+    assert "Not suitable" in html or "Possible" in html
+
+
+def test_share_page_says_when_no_connector_is_needed(client):
+    html = text(client.get(f"/p/{make_plan(answers=make_answers(CLOUD_ONLY)).share_token}/"))
+    assert "No connectors to create" in html
+
+
+def test_share_page_never_reveals_the_edit_link_or_any_form(client, saved):
+    html = text(client.get(f"/p/{saved.share_token}/"))
+    assert saved.edit_token not in html
+    assert "/e/" not in html
+    assert "<form" not in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "Edit link" not in html
+    assert "/wizard/edit/" not in html
+
+
+def test_share_page_takes_one_query(client, saved, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get(f"/p/{saved.share_token}/").status_code == 200
+
+
+def test_plan_pages_are_private_and_not_indexed(client, saved):
+    for url in (f"/p/{saved.share_token}/", f"/e/{saved.edit_token}/"):
+        response = client.get(url)
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/",
+        "/p/short/",
+        "/e/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/",
+    ],
+)
+def test_unknown_token_shows_our_404_page(client, saved, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "404.html" in [template.name for template in response.templates]
+
+
+def test_share_token_does_not_open_any_edit_url(client, saved):
+    share = saved.share_token
+    for url in (f"/e/{share}/", f"/e/{share}/pdf", f"/e/{share}/plan.md", f"/e/{share}/compare/"):
+        assert client.get(url).status_code == 404, url
+    for action in ("rotate-share", "rotate-edit", "share-expiry"):
+        assert client.post(f"/e/{share}/{action}").status_code == 404
+
+
+def test_edit_token_does_not_open_the_share_page(client, saved):
+    assert client.get(f"/p/{saved.edit_token}/").status_code == 404
+
+
+def test_expired_share_link_is_404_everywhere(client, saved):
+    services.set_share_expiry(saved.plan, expires_on=dt.date(2020, 1, 1))
+    share = saved.share_token
+    for url in (
+        f"/p/{share}/",
+        f"/p/{share}/revisions/1/",
+        f"/p/{share}/compare/?from=1&to=1",
+        f"/p/{share}/plan.md",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_share_page_is_read_only_by_method(client, saved):
+    assert client.post(f"/p/{saved.share_token}/").status_code == 405
+
+
+# --- the author's page ------------------------------------------------------------------------
+
+
+def test_edit_page_shows_both_links_in_labelled_read_only_fields(client, saved):
+    html = text(client.get(f"/e/{saved.edit_token}/"))
+    assert '<label class="form-label fw-semibold" for="share-link">Share link</label>' in html
+    assert '<label class="form-label fw-semibold" for="edit-link">Edit link</label>' in html
+    assert f'id="share-link" value="http://testserver/p/{saved.share_token}/" readonly' in html
+    assert f'id="edit-link" value="http://testserver/e/{saved.edit_token}/" readonly' in html
+    assert 'data-copy-target="share-link" hidden' in html
+    assert 'data-copy-target="edit-link" hidden' in html
+    assert "anyone with this link can change the plan" in html
+
+
+def test_edit_page_uses_the_public_base_url(client, saved, settings):
+    settings.PLANNER_PUBLIC_BASE_URL = "https://planner.example.org"
+    html = text(client.get(f"/e/{saved.edit_token}/"))
+    assert f'value="https://planner.example.org/p/{saved.share_token}/"' in html
+
+
+def test_edit_page_links_to_change_answers(client, saved):
+    html = text(client.get(f"/e/{saved.edit_token}/"))
+    assert f'href="/wizard/edit/{saved.edit_token}/">Change answers</a>' in html
+
+
+def test_edit_page_shows_the_plan_too(client, saved):
+    html = text(client.get(f"/e/{saved.edit_token}/"))
+    assert "Contoso mail flow" in html
+    assert "<code>New-InboundConnector</code>" in html
+
+
+def test_edit_page_takes_one_query(client, saved, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get(f"/e/{saved.edit_token}/").status_code == 200
+
+
+def test_saved_banner_after_the_wizard(client, saved):
+    html = text(client.get(f"/e/{saved.edit_token}/?saved=1"))
+    assert 'role="status">Plan saved.' in html
+
+
+def test_updated_banner_names_the_revision(client, saved):
+    services.update_plan(saved.plan, name="New", answers=make_answers(), expected_revision=1)
+    assert "Revision 2 saved." in text(client.get(f"/e/{saved.edit_token}/?updated=2"))
+
+
+def test_nonsense_banner_parameters_show_no_banner(client, saved):
+    html = text(client.get(f"/e/{saved.edit_token}/?updated=7&rotated=x"))
+    assert 'role="status"' not in html
+
+
+def test_edit_page_get_changes_nothing(client, saved):
+    before = Plan.objects.values().get()
+    client.get(f"/e/{saved.edit_token}/?saved=1")
+    client.get(f"/e/{saved.edit_token}/rotate-share")
+    assert Plan.objects.values().get() == before
+
+
+def test_rotation_urls_refuse_get(client, saved):
+    for action in ("rotate-share", "rotate-edit", "share-expiry"):
+        assert client.get(f"/e/{saved.edit_token}/{action}").status_code == 405
+
+
+def test_rotation_needs_a_csrf_token(saved):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(f"/e/{saved.edit_token}/rotate-share").status_code == 403
+    assert services.find_plan_by_share_token(saved.share_token) is not None
+
+
+def test_new_share_link_retires_the_old_one_and_keeps_the_edit_link(client, saved):
+    response = client.post(f"/e/{saved.edit_token}/rotate-share")
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{saved.edit_token}/?rotated=share"
+    assert client.get(f"/p/{saved.share_token}/").status_code == 404
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    new_share = re.search(r'id="share-link" value="http://testserver/p/([^/]+)/"', text(page))[1]
+    assert new_share != saved.share_token
+    assert client.get(f"/p/{new_share}/").status_code == 200
+    assert "New share link made" in text(page)
+
+
+def test_new_edit_link_retires_the_old_one_and_keeps_the_share_link(client, saved):
+    response = client.post(f"/e/{saved.edit_token}/rotate-edit")
+    assert response.status_code == 302
+    new_edit = re.fullmatch(r"/e/([A-Za-z0-9_-]{43})/\?rotated=edit", response["Location"])[1]
+    assert new_edit != saved.edit_token
+    assert client.get(f"/e/{saved.edit_token}/").status_code == 404
+    page = client.get(response["Location"])
+    assert "New edit link made" in text(page)
+    assert f'value="http://testserver/p/{saved.share_token}/"' in text(page)
+    assert client.get(f"/p/{saved.share_token}/").status_code == 200
+
+
+def test_setting_an_expiry_date_redirects_and_shows_it(client, saved):
+    expires_on = dt.date.today() + dt.timedelta(days=30)
+    response = client.post(
+        f"/e/{saved.edit_token}/share-expiry", {"expires_on": expires_on.isoformat()}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{saved.edit_token}/?expiry=set"
+    html = text(client.get(response["Location"]))
+    assert f"It works until the end of {expires_on.day} {expires_on:%B %Y}" in html
+    assert f'value="{expires_on.isoformat()}"' in html
+    assert client.get(f"/p/{saved.share_token}/").status_code == 200
+
+
+def test_past_expiry_date_is_refused_and_the_typed_value_kept(client, saved):
+    response = client.post(f"/e/{saved.edit_token}/share-expiry", {"expires_on": "2020-01-31"})
+    assert response.status_code == 400
+    html = text(response)
+    assert "The date is in the past" in html
+    assert 'href="#id_expires_on"' in html
+    assert 'value="2020-01-31"' in html
+    assert Plan.objects.get().share_expires_at is None
+
+
+def test_malformed_expiry_date_is_refused_and_kept(client, saved):
+    response = client.post(f"/e/{saved.edit_token}/share-expiry", {"expires_on": "next tuesday"})
+    assert response.status_code == 400
+    assert "Enter a date like 2026-12-31." in text(response)
+    assert 'value="next tuesday"' in text(response)
+
+
+def test_empty_expiry_date_removes_the_expiry(client, saved):
+    services.set_share_expiry(saved.plan, expires_on=dt.date(2020, 1, 1))
+    response = client.post(f"/e/{saved.edit_token}/share-expiry", {"expires_on": ""})
+    assert response["Location"] == f"/e/{saved.edit_token}/?expiry=cleared"
+    assert client.get(f"/p/{saved.share_token}/").status_code == 200
+
+
+def test_edit_page_says_when_the_share_link_has_expired(client, saved):
+    services.set_share_expiry(saved.plan, expires_on=dt.date(2020, 1, 1))
+    response = client.get(f"/e/{saved.edit_token}/")
+    assert response.status_code == 200
+    assert "This link expired at the end of 1 January 2020" in text(response)
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+
+def test_markdown_download(client, saved):
+    response = client.get(f"/p/{saved.share_token}/plan.md")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="contoso-mail-flow-revision-1.md"'
+    )
+    assert "Contoso mail flow" in text(response)
+    assert f"http://testserver/p/{saved.share_token}/" in text(response)
+
+
+def test_markdown_from_the_edit_link_shows_only_the_share_link(client, saved):
+    response = client.get(f"/e/{saved.edit_token}/plan.md")
+    assert response.status_code == 200
+    assert saved.edit_token not in text(response)
+    assert saved.share_token in text(response)
+
+
+@pytest.mark.parametrize("size", ["", "?size=a4", "?size=letter"])
+def test_pdf_download(client, saved, size):
+    response = client.get(f"/p/{saved.share_token}/pdf{size}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="contoso-mail-flow-revision-1.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+
+
+def test_pdf_from_the_edit_link(client, saved):
+    response = client.get(f"/e/{saved.edit_token}/pdf")
+    assert response.content.startswith(b"%PDF")
+
+
+def test_unknown_pdf_size_is_a_clear_400(client, saved):
+    response = client.get(f"/p/{saved.share_token}/pdf?size=a3")
+    assert response.status_code == 400
+    assert b"?size=a4 or ?size=letter" in response.content
+
+
+def test_download_name_falls_back_when_the_name_has_no_letters(client):
+    saved = make_plan(name="???")
+    response = client.get(f"/p/{saved.share_token}/plan.md")
+    assert 'filename="connector-plan-revision-1.md"' in response["Content-Disposition"]
+
+
+def test_answers_are_stored_normalised(saved):
+    assert saved.plan.answers == make_answers(answers_data()).to_dict()
