@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint fmt
+.PHONY: run serve test lint fmt
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -20,6 +20,20 @@ run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 		$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+# The production server, as the Docker image runs it: gunicorn with gunicorn.conf.py,
+# DEBUG off, collected static files, SQLite in WAL mode unless DATABASE_URL is set.
+# Listens on 127.0.0.1:$$PORT (default 8000); BIND=0.0.0.0:8000 opens it to the network.
+serve: $(STAMP) .secret_key
+	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
+		BIND="$${BIND:-127.0.0.1:$${PORT:-8000}}"; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 \
+	&& $(PY) manage.py migrate --noinput \
+	&& exec $(VENV)/bin/gunicorn -c gunicorn.conf.py planner.wsgi
+
+# A random key kept out of git, so `make serve` keeps sessions across restarts.
+.secret_key: | $(PY)
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 test: $(STAMP) chromium
 	$(VENV)/bin/pytest

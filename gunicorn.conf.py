@@ -1,0 +1,39 @@
+"""gunicorn settings for `make serve` and the Docker image: `gunicorn -c gunicorn.conf.py planner.wsgi`.
+
+Environment: BIND (default 0.0.0.0:$PORT, PORT default 8000), WEB_CONCURRENCY (worker
+processes, default 2), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT
+(seconds, default 60: a large plan's PDF takes a few seconds on a slow machine).
+"""
+
+import os
+
+bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT') or '8000'}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
+graceful_timeout = 30
+
+# Load Django (and WeasyPrint, below) once in the master; workers share those pages.
+preload_app = True
+
+# Both logs to stdout/stderr for the container runtime; tokens in plan URLs are masked.
+logger_class = "planner.gunicorn_logging.MaskingLogger"
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+# Small request heads: nothing in this app needs long URLs or many headers.
+limit_request_line = 4094
+limit_request_fields = 50
+
+
+def when_ready(server):
+    """Warm up PDF rendering in the master, so the first PDF a worker serves is not slow."""
+    try:
+        from planner.exports import warm_up
+    except ImportError:
+        return
+    try:
+        warm_up()
+    except Exception:  # a failed warm-up must not stop the site from serving pages
+        server.log.exception("PDF warm-up failed; the first PDF will be slower")
