@@ -128,7 +128,8 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
         add(
             "configure",
             f"Let your printers and applications relay through your on-premises server, from "
-            f"{ips} only; never open the relay to other addresses.",
+            f"{ips} only (their internal addresses, if that is how your server sees them); "
+            "never open the relay to other addresses.",
             "allow_anonymous_relay" if answers.onprem_server != NON_MS else None,
         )
 

@@ -11,10 +11,12 @@ it changes anything instead of creating a connector with a made-up value.
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from .answers import Answers
+from .connectors import identify_by
 from .facts import device_option
 from .recommendation import Connector
 from .rules import RULES_VERSION
@@ -515,52 +517,65 @@ def _exchange_hybrid_review(answers: Answers) -> str:
 
 def _non_microsoft(answers: Answers) -> str:
     org = answers.organization
-    certificate = org.onprem_certificate_domain
     steps = [
-        "Connector plan: on-premises side (non-Microsoft SMTP server)",
-        "",
-        "PowerShell can't configure your server: these are the steps in words. Apply them in",
-        "your server's own configuration. Running this file does nothing.",
-        "",
-        "1. Route all outgoing internet mail through Microsoft 365: set a smart host (relay",
-        "   host) for every remote domain, port 25, pointing to your tenant's MX host. Copy it",
-        "   from the Microsoft 365 admin center (Settings > Domains); don't work it out",
-        "   yourself: it ends in mail.protection.outlook.com, or mx.microsoft for newer domains.",
-        "2. Require TLS on that route and verify Microsoft 365's certificate against trusted",
-        "   certificate authorities.",
+        "Route all outgoing internet mail through Microsoft 365: set a smart host (relay host) "
+        "for every remote domain, port 25, pointing to your tenant's MX host. Copy it from the "
+        "Microsoft 365 admin center (Settings > Domains); don't work it out yourself: it ends "
+        "in mail.protection.outlook.com, or mx.microsoft for newer domains.",
+        "Require TLS on that route and verify Microsoft 365's certificate against trusted "
+        "certificate authorities.",
     ]
-    if certificate:
-        steps += [
-            f"3. Present your CA-signed TLS certificate for {certificate} when sending to",
-            "   Microsoft 365: the inbound connector recognizes your server by that name.",
-        ]
-    elif org.onprem_sending_ips:
-        steps += [
-            "3. Send to Microsoft 365 from " + ", ".join(org.onprem_sending_ips) + ": the inbound",
-            "   connector recognizes your server by these addresses. Use a CA-signed TLS",
-            "   certificate all the same.",
-        ]
+    if identify_by(answers) == "ip":
+        where = ", ".join(org.onprem_sending_ips) or "your static public IP addresses"
+        steps.append(
+            f"Send to Microsoft 365 from {where}: the inbound connector recognizes your server "
+            "by these addresses. Use a CA-signed TLS certificate all the same."
+        )
     else:
-        steps += [
-            "3. Present a CA-signed TLS certificate whose subject is one of your accepted",
-            "   domains when sending to Microsoft 365; the inbound connector checks it.",
-        ]
-    steps += [
-        "4. Accept mail from Microsoft 365 on TCP 25 from all published Exchange Online IP",
-        "   ranges, offering TLS with the same certificate. Relay only for your own domains:",
-        "   never let the server become an open relay.",
-    ]
-    number = 5
+        name = org.onprem_certificate_domain or "one of your accepted domains"
+        steps.append(
+            f"Present your CA-signed TLS certificate for {name} when sending to Microsoft 365: "
+            "the inbound connector recognizes your server by that name."
+        )
+    steps.append(
+        "Accept mail from Microsoft 365 on TCP 25 from all published Exchange Online IP "
+        "ranges, offering TLS with the same certificate. Relay only for your own domains: "
+        "never let the server become an open relay."
+    )
     if answers.devices.send_mail:
         ips = answers.devices.sending_ips
-        where = ", ".join(ips) if ips else "the addresses your devices connect from"
-        steps += [
-            f"{number}. Let your printers and applications relay through the server, from",
-            f"   {where} only.",
-        ]
-        number += 1
-    steps += [
-        f"{number}. Test: send from a mailbox on your server to an external mailbox, and from",
-        "   an external mailbox to a mailbox on your server. Both must arrive.",
+        where = (
+            ", ".join(ips) + " (or their internal addresses, as your server sees them)"
+            if ips
+            else "the addresses your devices connect from"
+        )
+        steps.append(
+            f"Let your printers and applications relay through the server, from {where} only."
+        )
+    steps.append(
+        "Test: send from a mailbox on your server to an external mailbox, and from an "
+        "external mailbox to a mailbox on your server. Both must arrive."
+    )
+    lines = [
+        "Connector plan: on-premises side (non-Microsoft SMTP server)",
+        "",
+        "PowerShell can't configure your server: these are the steps in words. Apply them in "
+        "your server's own configuration. Running this file does nothing.",
+        "",
     ]
-    return "\n".join(_comments(steps)) + "\n"
+    for number, step in enumerate(steps, start=1):
+        lines += textwrap.wrap(
+            f"{number}. {step}", width=86, subsequent_indent="   ", break_on_hyphens=False
+        )
+    return _comment_block(lines)
+
+
+def _comment_block(lines: list[str]) -> str:
+    """Return `lines` as comment lines, wrapping any longer than 86 characters."""
+    out = []
+    for line in lines:
+        wrapped = (
+            textwrap.wrap(line, width=86, break_on_hyphens=False) if len(line) > 86 else [line]
+        )
+        out += _comments(wrapped)
+    return "\n".join(out) + "\n"
