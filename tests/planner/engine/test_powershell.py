@@ -498,3 +498,11 @@ def test_scripts_parse_without_errors_in_powershell(given_answers, tmp_path):
             timeout=60,
         )
         assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_non_microsoft_server_identified_by_ip_is_told_to_send_from_those_addresses():
+    org = {**ORG, "identify_by": "ip"}
+    script = plan(onprem_server=NON_MS, subscription=EXO, organization=org).powershell[
+        "on_premises"
+    ]
+    assert "Send to Microsoft 365 from 20.1.2.3" in script
