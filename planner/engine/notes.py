@@ -84,8 +84,10 @@ NOTES: dict[str, NoteSpec] = {
     ),
     "leave-cloud-services-mail-to-hcw": NoteSpec(
         "info",
-        "Don't set CloudServicesMailEnabled on connectors you create by hand: Microsoft advises "
-        "leaving it to the Hybrid Configuration Wizard.",
+        "Don't set CloudServicesMailEnabled on the Exchange Online connectors you create by "
+        "hand: Microsoft advises leaving it to the Hybrid Configuration Wizard. (Microsoft's "
+        "route-mail guide does set it on the on-premises Send connector, Exchange 2013 or later "
+        "only; the on-premises script follows that guide.)",
         "hcw",
         "W24; §4.3",
     ),

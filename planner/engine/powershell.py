@@ -149,19 +149,6 @@ HYBRID_REVIEW = {
 }
 
 
-def _tenant_settings(connector: Connector) -> dict:
-    settings = dict(connector.settings)
-    # A certificate can only be presented over TLS; say so rather than rely on the cmdlet's
-    # default, which changed between doc versions (reference §12.2).
-    if (
-        connector.direction == "inbound"
-        and settings.get("TlsSenderCertificateName") is not None
-        and "RequireTls" not in settings
-    ):
-        settings["RequireTls"] = True
-    return settings
-
-
 def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) -> str:
     """Return the Exchange Online PowerShell script for the plan, or "" with no connector.
 
@@ -212,7 +199,7 @@ def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) ->
                 f"{connector.connector_type} connector. {need}."
             ),
             RULE,
-            *_splat(_tenant_settings(connector), values),
+            *_splat(connector.settings, values),
         ]
         if switch:
             body += [f"if (${switch}) {{", f"    {connector.cmdlet} @params", "}", ""]

@@ -242,11 +242,13 @@ def test_exchange_online_script_sets_connector_type_explicitly():
     assert script.count("ConnectorType = 'OnPremises'") == 2
 
 
-def test_certificate_identified_inbound_connector_requires_tls():
+def test_on_premises_inbound_connector_carries_no_partner_only_parameters():
+    # RequireTls and Restrict* take effect only on Partner connectors (reference §9.1), and the
+    # script must create exactly the planned settings.
     result = plan(onprem_server=E2010, subscription=EOP, organization=ORG)
     block = _splats(result.powershell["exchange_online"])["'Inbound from on-premises'"]
     assert block["TlsSenderCertificateName"] == "'mail.contoso.com'"
-    assert block["RequireTls"] == "$true"
+    assert "RequireTls" not in block
 
 
 def test_missing_smart_host_becomes_a_placeholder_that_throws():
