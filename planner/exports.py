@@ -6,9 +6,11 @@ Both renderers take the plan document of `api/CONTRACT.md` (built by `planner.do
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -56,6 +58,12 @@ PHASE_LABELS = {
 FOOTER_LINE = "Guidance based on Microsoft's documentation; check it against your environment."
 
 _slots = threading.BoundedSemaphore(getattr(settings, "PDF_MAX_CONCURRENCY", None) or 2)
+
+# A plan revision never changes, and admins, reviewers and approvers all download the same
+# PDF, so keep the last few in memory (about 75 KB each), keyed by everything that was rendered.
+PDF_CACHE_SIZE = 32
+_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
+_pdf_cache_lock = threading.Lock()
 
 
 class PdfBusyError(RuntimeError):
@@ -172,12 +180,22 @@ def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") ->
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
     html = render_to_string("planner/plan_pdf.html", plan_context(document, share_url=share_url))
+    key = hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
+    with _pdf_cache_lock:
+        if key in _pdf_cache:
+            _pdf_cache.move_to_end(key)
+            return _pdf_cache[key]
     if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
         raise PdfBusyError("Too many PDFs are being rendered; try again in a moment.")
     try:
-        return _write_pdf(html, page_size)
+        pdf = _write_pdf(html, page_size)
     finally:
         _slots.release()
+    with _pdf_cache_lock:
+        _pdf_cache[key] = pdf
+        while len(_pdf_cache) > PDF_CACHE_SIZE:
+            _pdf_cache.popitem(last=False)
+    return pdf
 
 
 def warm_up() -> None:

@@ -166,13 +166,24 @@ def test_fetcher_serves_our_stylesheet():
     assert b"counter(pages)" in response.read()
 
 
-def test_render_gives_up_when_every_slot_stays_busy(monkeypatch, typical_document):
+def test_render_gives_up_when_every_slot_stays_busy(monkeypatch):
     slots = threading.BoundedSemaphore(1)
     slots.acquire()
     monkeypatch.setattr(exports, "_slots", slots)
     monkeypatch.setattr(exports, "SLOT_WAIT_SECONDS", 0.01)
     with pytest.raises(exports.PdfBusyError):
-        exports.render_plan_pdf(typical_document, share_url=SHARE_URL)
+        exports.render_plan_pdf(make_document(revision=7), share_url=SHARE_URL)
+
+
+def test_same_revision_is_served_from_cache_without_rendering(monkeypatch, typical_pdf):
+    monkeypatch.setattr(exports, "_write_pdf", None)  # any real render would now fail
+    assert exports.render_plan_pdf(make_document(), share_url=SHARE_URL) == typical_pdf
+
+
+def test_new_revision_is_rendered_afresh(typical_pdf):
+    pdf = exports.render_plan_pdf(make_document(revision=2), share_url=SHARE_URL)
+    assert pdf != typical_pdf
+    assert "Revision 2" in pdf_text(pdf)
 
 
 def test_warm_up_renders_without_error():
