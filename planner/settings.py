@@ -278,5 +278,8 @@ LOGGING = {
         "django.server": {**_MASKED, "handlers": ["console"], "propagate": False},
         "django.request": _MASKED,
         "django.security.csrf": _MASKED,
+        # WeasyPrint reports each rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
