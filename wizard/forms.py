@@ -46,7 +46,7 @@ DIRECTION_CHOICES = [
     ("outbound", "Only mail to the partner (outbound)"),
 ]
 PARTNER_FIELDS = ("name", "domains", "direction", "require_tls", "certificate_domain", "sender_ips")
-_SEPARATORS = re.compile(r"[\s,;]+")
+_SEPARATORS = re.compile(r"[,;\r\n]+")
 
 QUESTION = "wizard/fields/question.html"
 RADIOS = "wizard/fields/radios.html"
@@ -76,7 +76,7 @@ class ListField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        values = [item for item in _SEPARATORS.split(text or "") if item]
+        values = [item.strip() for item in _SEPARATORS.split(text or "") if item.strip()]
         cleaned, problems = [], []
         for item in values:
             try:
@@ -312,6 +312,7 @@ class OrganizationForm(StepForm):
         Field("onprem_sending_ips", template=TEXT),
         Field("identify_by", template=RADIOS),
     )
+
     def clean_onprem_certificate_domain(self):
         return engine_field(clean_domain)(self.cleaned_data["onprem_certificate_domain"]) or None
 
@@ -509,10 +510,6 @@ class BasePartnerFormSet(forms.BaseFormSet):
     step = "partner"
     title = "Partner organizations"
     default_error_messages = {
-        "missing_management_form": (
-            "Some of this page's data is missing or has been changed. Reload the page and "
-            "enter the partners again."
-        ),
         "too_many_forms": f"You can add at most {MAX_PARTNERS} partners to one plan.",
         "too_few_forms": "Add at least one partner, or go back and answer no.",
     }
@@ -581,18 +578,22 @@ PartnerFormSet = forms.formset_factory(
     validate_min=True,
     max_num=MAX_PARTNERS,
     validate_max=True,
-    absolute_max=MAX_PARTNERS,
+    # One over the limit is still read and shown, so the "at most 50" error keeps every row.
+    absolute_max=MAX_PARTNERS + 1,
 )
 
 
-def partner_rows(data, *, prefix: str) -> list[dict] | None:
-    """Return the partner rows as typed, or None when the formset's counter is missing."""
+def partner_rows(data, *, prefix: str) -> list[dict]:
+    """Return the partner rows as typed (at most one over the limit, so it can be reported)."""
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
     except (TypeError, ValueError):
-        return None
+        # A lost or edited counter: count the rows that were actually sent instead.
+        found = re.compile(rf"^{re.escape(prefix)}-(\d+)-")
+        numbers = [int(match[1]) for key in data if (match := found.match(key))]
+        total = max(numbers, default=-1) + 1
     rows = []
-    for index in range(max(0, min(total, MAX_PARTNERS))):
+    for index in range(max(0, min(total, MAX_PARTNERS + 1))):
         row = {name: data.get(f"{prefix}-{index}-{name}", "") or "" for name in PARTNER_FIELDS}
         row["require_tls"] = "on" if row["require_tls"] else ""
         rows.append(row)
@@ -600,11 +601,13 @@ def partner_rows(data, *, prefix: str) -> list[dict] | None:
 
 
 def blank_partner() -> dict:
-    return {name: "" for name in PARTNER_FIELDS} | {"direction": "both", "require_tls": "on"}
+    return dict.fromkeys(PARTNER_FIELDS, "") | {"direction": "both", "require_tls": "on"}
 
 
 def is_blank(row: dict) -> bool:
-    return not any(row[name].strip() for name in ("name", "domains", "certificate_domain", "sender_ips"))
+    return not any(
+        row[name].strip() for name in ("name", "domains", "certificate_domain", "sender_ips")
+    )
 
 
 def partner_data(rows: list[dict], *, prefix: str) -> dict[str, list[str]]:

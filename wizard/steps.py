@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-STEPS = ("server", "subscription", "hybrid", "organization", "devices", "partners", "partner", "check")
+STEPS = (
+    "server",
+    "subscription",
+    "hybrid",
+    "organization",
+    "devices",
+    "partners",
+    "partner",
+    "check",
+)
 
 
 def _answer(wizard, step: str, field: str):

@@ -226,17 +226,15 @@ class PlanWizard(NamedUrlSessionWizardView):
                 return {"name": f"{domains[0].split('.')[0].capitalize()} mail flow"}
         if step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT):
             rows = partner_rows(self.storage.get_step_data("partner") or {}, prefix="partner")
-            return partner_initial(rows or [])
+            return partner_initial(rows)
         return {}
 
     def get_form(self, step=None, data=None, files=None):
         if (step or self.steps.current) == "partner" and data is not None:
+            # Rows left completely blank are dropped rather than reported.
             rows = partner_rows(data, prefix="partner")
-            if rows is not None:
-                # Rows left completely blank are dropped rather than reported.
-                data = MultiValueDict(
-                    partner_data([row for row in rows if not is_blank(row)] or rows[:1], prefix="partner")
-                )
+            kept = [row for row in rows if not is_blank(row)] or rows[:1]
+            data = MultiValueDict(partner_data(kept, prefix="partner"))
         return super().get_form(step, data, files)
 
     def get_form_step_data(self, form):
@@ -248,9 +246,7 @@ class PlanWizard(NamedUrlSessionWizardView):
     def process_step(self, form):
         if self.steps.current == "partner":
             self.storage.extra_data = {
-                key: value
-                for key, value in self.storage.extra_data.items()
-                if key != PARTNER_DRAFT
+                key: value for key, value in self.storage.extra_data.items() if key != PARTNER_DRAFT
             }
         return super().process_step(form)
 
@@ -281,7 +277,7 @@ class PlanWizard(NamedUrlSessionWizardView):
 
     def edit_partner_list(self, action):
         """Add or remove a partner row without JavaScript, keeping everything typed."""
-        rows = partner_rows(self.request.POST, prefix="partner") or []
+        rows = partner_rows(self.request.POST, prefix="partner")
         anchor = "partner-list"
         if action == "add":
             if len(rows) < STEP_FORMS["partner"].max_num:
@@ -291,7 +287,9 @@ class PlanWizard(NamedUrlSessionWizardView):
             index = int(action[7:])
             if index < len(rows):
                 del rows[index]
-        self.storage.set_step_data("partner", partner_data(rows or [blank_partner()], prefix="partner"))
+        self.storage.set_step_data(
+            "partner", partner_data(rows or [blank_partner()], prefix="partner")
+        )
         self.storage.extra_data = {**self.storage.extra_data, PARTNER_DRAFT: True}
         self.storage.current_step = "partner"
         return redirect(f"{self._step_url('partner', returning=self.returning)}#{anchor}")
@@ -389,7 +387,9 @@ class PlanWizard(NamedUrlSessionWizardView):
             context["back_step"] = "check"
         else:
             context["back_step"] = self.steps.prev
-        context["error_items"] = error_items(form, problem=kwargs.get("problem"), stale=kwargs.get("stale"))
+        context["error_items"] = error_items(
+            form, problem=kwargs.get("problem"), stale=kwargs.get("stale")
+        )
         context["step_template"] = f"wizard/steps/{step}.html"
         context["editing"] = bool(self.edit_info)
         if step == "partner":
@@ -453,5 +453,8 @@ def _form_errors(form, *, label="") -> list[dict]:
     ]
     for name in form.fields:
         bound = form[name]
-        items += [{"href": f"#{_first_input_id(bound)}", "text": f"{label}{text}"} for text in bound.errors]
+        items += [
+            {"href": f"#{_first_input_id(bound)}", "text": f"{label}{text}"}
+            for text in bound.errors
+        ]
     return items

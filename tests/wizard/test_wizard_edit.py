@@ -1,0 +1,105 @@
+"""Editing a saved plan: the wizard opens on the check page with the plan's answers."""
+
+import pytest
+
+from planner.services import find_plan_by_edit_token, update_plan
+from tests.planner.factories import make_answers, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return response.content.decode()
+
+
+def open_editor(client, saved):
+    response = client.get(f"/wizard/edit/{saved.edit_token}/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_unknown_edit_token_returns_404(client):
+    assert client.get("/wizard/edit/not-a-real-token/").status_code == 404
+
+
+def test_edit_lands_on_the_check_page_without_the_token_in_the_url(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    assert url.endswith("/check/")
+    assert saved.edit_token not in url
+
+
+def test_edit_prefills_every_answer(client):
+    saved = make_plan()
+    html = page(client.get(open_editor(client, saved)))
+    assert 'value="Contoso mail flow"' in html
+    for text in ("Exchange 2010 or later", "mail.contoso.com", "Contoso Bank", "8.8.4.4"):
+        assert text in html
+
+
+def test_edit_prefills_the_partner_list(client):
+    saved = make_plan()
+    run = open_editor(client, saved).split("/")[2]
+    html = page(client.get(f"/wizard/{run}/partner/"))
+    assert 'value="Contoso Bank"' in html
+    assert "There is a problem" not in html
+
+
+def test_edit_asks_what_changed(client):
+    saved = make_plan()
+    assert "What changed? (optional)" in page(client.get(open_editor(client, saved)))
+
+
+def test_saving_an_edit_adds_a_revision(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    response = client.post(
+        url,
+        {
+            f"plan_wizard_{run}-current_step": "check",
+            "check-name": "Renamed",
+            "check-note": "New name",
+        },
+    )
+    assert response["Location"] == f"/e/{saved.edit_token}/?updated=2"
+    plan = find_plan_by_edit_token(saved.edit_token)
+    assert (plan.revision, plan.name) == (2, "Renamed")
+    assert plan.history[-1]["note"] == "New name"
+
+
+def test_stale_revision_keeps_answers_and_explains(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    update_plan(saved.plan, name="Someone else", answers=make_answers(), expected_revision=1)
+    data = {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine"}
+    response = client.post(url, data)
+    html = page(response)
+    assert response.status_code == 200
+    assert "This plan was changed by someone else while you were editing (revision 2," in html
+    assert f'href="/e/{saved.edit_token}/"' in html
+    assert 'value="Mine"' in html
+    assert "<title>Error: " in html
+
+
+def test_saving_again_after_a_stale_revision_replaces_it(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    update_plan(saved.plan, name="Someone else", answers=make_answers(), expected_revision=1)
+    data = {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine"}
+    client.post(url, data)
+    response = client.post(url, data)
+    assert response["Location"] == f"/e/{saved.edit_token}/?updated=3"
+    assert find_plan_by_edit_token(saved.edit_token).name == "Mine"
+
+
+def test_edit_of_a_deleted_plan_explains_instead_of_crashing(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    saved.plan.delete()
+    response = client.post(url, {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine"})
+    assert response.status_code == 200
+    assert "This plan no longer exists" in page(response)

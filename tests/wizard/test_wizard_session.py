@@ -1,0 +1,106 @@
+"""Expired, tampered and parallel wizard runs never end in a server error."""
+
+import pytest
+
+from tests.wizard.conftest import CLOUD_ONLY, WizardWalk
+
+pytestmark = pytest.mark.django_db
+
+
+def page(response):
+    return response.content.decode()
+
+
+def corrupt(walk, value):
+    session = walk.client.session
+    session[f"wizard_{walk.prefix}"] = value
+    session.save()
+
+
+def test_unknown_run_shows_the_expired_page(client):
+    response = client.get("/wizard/nosuchrun/server/")
+    assert response.status_code == 410
+    assert "This plan session has expired" in page(response)
+    assert 'href="/wizard/"' in page(response)
+
+
+def test_post_to_an_unknown_run_shows_the_expired_page(client):
+    response = client.post("/wizard/nosuchrun/server/", {"server-onprem_server": "none"})
+    assert response.status_code == 410
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("garbage", id="not-a-dict"),
+        pytest.param({"step": "server"}, id="missing-keys"),
+        pytest.param(
+            {"step": "nope", "step_data": {}, "step_files": {}, "extra_data": {}}, id="unknown-step"
+        ),
+        pytest.param(
+            {
+                "step": "server",
+                "step_data": {"server": {"server-onprem_server": "none"}},
+                "step_files": {},
+                "extra_data": {},
+            },
+            id="values-not-lists",
+        ),
+        pytest.param(
+            {"step": "server", "step_data": {"evil": {}}, "step_files": {}, "extra_data": {}},
+            id="unknown-step-data",
+        ),
+        pytest.param(
+            {
+                "step": "check",
+                "step_data": {},
+                "step_files": {},
+                "extra_data": {"edit": {"plan_id": "1"}},
+            },
+            id="bad-edit-data",
+        ),
+    ],
+)
+def test_corrupt_session_data_shows_the_expired_page(walk, value):
+    corrupt(walk, value)
+    response = walk.get("server")
+    assert response.status_code == 410
+    assert "Start a new plan" in page(response)
+
+
+def test_missing_management_form_gives_a_friendly_400(walk):
+    response = walk.client.post(walk.url("server"), {"server-onprem_server": "none"})
+    assert response.status_code == 400
+    assert "Start a new plan" in page(response)
+
+
+def test_missing_partner_counter_keeps_the_partners_sent(walk):
+    walk.answer([*CLOUD_ONLY[:3], ("partners", {"partners": "yes"})])
+    response = walk.post(
+        "partner", {"0-name": "Fabrikam", "0-domains": "fabrikam.com", "0-direction": "both"}
+    )
+    assert response["Location"] == walk.url("check")
+    assert "Fabrikam" in page(walk.get("check"))
+
+
+def test_two_runs_in_one_session_keep_their_own_answers(client):
+    first, second = WizardWalk(client), WizardWalk(client)
+    first.answer([("server", {"onprem_server": "none"})])
+    second.answer([("server", {"onprem_server": "exchange-2010-or-later"})])
+    assert 'value="none" checked' in page(first.get("server"))
+    assert 'value="exchange-2010-or-later" checked' in page(second.get("server"))
+
+
+def test_saving_one_run_leaves_the_other_run_alone(client):
+    first, second = WizardWalk(client), WizardWalk(client)
+    first.answer(CLOUD_ONLY)
+    second.answer(CLOUD_ONLY[:2])
+    first.post("check", {"name": "First"})
+    assert second.get("devices").status_code == 200
+
+
+def test_oldest_runs_are_forgotten_after_twenty(client):
+    oldest = WizardWalk(client)
+    for _ in range(20):
+        WizardWalk(client)
+    assert oldest.get("server").status_code == 410
