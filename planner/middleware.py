@@ -49,7 +49,9 @@ class PrivatePageMiddleware:
             if "noindex" not in response.get("X-Robots-Tag", ""):
                 response["X-Robots-Tag"] = "noindex"
             # The URL is the secret: do not hand it even to our own static file requests.
-            response["Referrer-Policy"] = "no-referrer"
+            # Not "no-referrer": with it browsers send "Origin: null" on form posts, and
+            # Django's CSRF check then refuses every POST from these pages.
+            response["Referrer-Policy"] = "strict-origin"
         return response
 
 

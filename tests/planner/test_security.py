@@ -59,7 +59,7 @@ def test_content_security_policy_allows_no_inline_script_and_no_other_origin(pag
 def test_every_page_sends_nosniff_and_a_same_origin_referrer_policy(pages, page):
     response = pages[page]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] in {"same-origin", "no-referrer"}
+    assert response["Referrer-Policy"] in {"same-origin", "strict-origin"}
 
 
 class PageParts(HTMLParser):
@@ -124,7 +124,7 @@ def test_everything_under_plan_links_is_private_and_not_indexed(client, saved, p
     response = client.get(path.format(share=saved.share_token, edit=saved.edit_token))
     assert response["Cache-Control"] == "private, no-store"
     assert "noindex" in response["X-Robots-Tag"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_home_page_may_be_cached_and_indexed(client):
