@@ -31,6 +31,12 @@ serve: $(STAMP) .secret_key
 	&& $(PY) manage.py migrate --noinput \
 	&& exec $(VENV)/bin/gunicorn -c gunicorn.conf.py planner.wsgi
 
+# Load-test `make serve` on a free loopback port with wrk; prints a table and writes
+# bench/results.json (see bench/README.md). BENCH_DURATION=10 sets the seconds per row.
+.PHONY: bench
+bench: $(STAMP) .secret_key
+	$(PY) bench/run.py
+
 # A random key kept out of git, so `make serve` keeps sessions across restarts.
 .secret_key: | $(PY)
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@

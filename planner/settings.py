@@ -129,6 +129,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Host); empty means build them from the request's own host.
 PLANNER_PUBLIC_BASE_URL = env_url("PLANNER_PUBLIC_BASE_URL")
 
+# `make bench` only: adds /__bench/hello, the baseline every page is measured against.
+BENCH_HELLO = env_bool("BENCH_HELLO", False)
+
 # PDF rendering is CPU- and memory-heavy; at most this many renders run at once per process.
 PDF_MAX_CONCURRENCY = env_int("PDF_MAX_CONCURRENCY", 2, minimum=1)
 

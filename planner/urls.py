@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.http import HttpResponse
 from django.urls import include, path
 
 from planner import health, views
@@ -13,3 +15,10 @@ urlpatterns = [
     path("wizard/", include("wizard.urls")),
     path("", include("planner.plan_urls")),
 ]
+
+if settings.BENCH_HELLO:
+    # `make bench` measures every page against this one: Django and every middleware, no
+    # database. Off unless BENCH_HELLO is set, so production has no such URL.
+    urlpatterns.append(
+        path("__bench/hello", lambda request: HttpResponse("hello\n", content_type="text/plain"))
+    )
