@@ -255,18 +255,24 @@ def url_fetcher():
     return AssetFetcher(allowed_protocols=(), allow_redirects=False)
 
 
-@cache
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
+_thread_fonts = threading.local()
 
-    return FontConfiguration()
+
+def _font_config():
+    # One per thread: a FontConfiguration wraps a Pango font map, and two renders sharing one
+    # corrupt GLib's state ("corrupted double-linked list detected" under a threaded load test).
+    font_config = getattr(_thread_fonts, "config", None)
+    if font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = _thread_fonts.config = FontConfiguration()
+    return font_config
 
 
 @cache
 def _stylesheet():
-    return _weasyprint().CSS(
-        url=STYLESHEET_URL, url_fetcher=url_fetcher(), font_config=_font_config()
-    )
+    # No @font-face in it, so the stylesheet needs no font configuration and can be shared.
+    return _weasyprint().CSS(url=STYLESHEET_URL, url_fetcher=url_fetcher())
 
 
 @cache
