@@ -268,3 +268,11 @@ def test_markdown_neutralises_markup_in_the_plan_name():
 )
 def test_markdown_text_keeps_user_text_inert(text, expected):
     assert exports.markdown_text(text) == expected
+
+
+def test_each_thread_gets_its_own_font_configuration():
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(exports._font_config()))
+    thread.start()
+    thread.join()
+    assert seen[0] is not exports._font_config()
