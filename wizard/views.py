@@ -6,6 +6,7 @@ session, so two plans in two tabs never share (or overwrite) answers.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 
@@ -136,6 +137,10 @@ def edit(request, edit_token):
     return redirect("wizard:step", run=run, step="check")
 
 
+def _session_snapshot(session) -> str:
+    return json.dumps(dict(session.items()), sort_keys=True, default=str)
+
+
 def _merge(data: dict, part: dict) -> None:
     for key, value in part.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
@@ -159,11 +164,29 @@ class PlanWizard(NamedUrlSessionWizardView):
         if not storage_is_sound(request.session.get(storage_key(self.run_id))):
             request.session.pop(storage_key(self.run_id), None)
             return session_expired(request, self.run_id)
+        before = _session_snapshot(request.session)
         try:
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
         except SuspiciousOperation:
             # formtools' answer to a missing or edited management form.
             return session_expired(request, self.run_id, status=400)
+        if hasattr(response, "render"):
+            response.render()  # templates read the storage too, which marks the session modified
+        if _session_snapshot(request.session) == before:
+            # formtools marks the session modified on every read of its storage; saving data that
+            # did not change costs a database write on every page view and error (issue 7).
+            request.session.modified = False
+        return response
+
+    def get_cleaned_data_for_step(self, step):
+        # Step conditions and each form's `prior` answers ask for earlier steps' cleaned data,
+        # which formtools rebuilds and revalidates every time: some 25 form validations per
+        # page. The result depends only on the stored data, so remember it for this request.
+        key = (step, json.dumps(self.storage.data, sort_keys=True))
+        cache = self.__dict__.setdefault("_cleaned_data_cache", {})
+        if key not in cache:
+            cache[key] = super().get_cleaned_data_for_step(step)
+        return cache[key]
 
     def get_step_url(self, step):
         return reverse(self.url_name, kwargs={"run": self.run_id, "step": step})
