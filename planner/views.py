@@ -6,12 +6,14 @@ pages (/e/<edit>/...) are the author's. Both are private: no caching, no indexin
 
 import datetime as dt
 import functools
+import threading
+from collections import OrderedDict
 
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
@@ -137,16 +139,51 @@ def _shared_plan(share_token):
     return plan
 
 
+class RenderedPages:
+    """The last few read-only plan pages, rendered, keyed by everything they show.
+
+    Rendering a plan takes ~10 ms of template work; a shared link is opened again and again
+    (issue 7). A plan changes only through a new revision (new `updated_at`) or a new expiry date,
+    and the token is in the key, so a stale page is never served.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key, page: str) -> None:
+        with self.lock:
+            self.pages[key] = page
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+_rendered_pages = RenderedPages(64)
+
+
 @require_safe
 @private_page
 def plan_detail(request, share_token):
     plan = _shared_plan(share_token)
-    links = Links(share_path(share_token))
-    return render(
-        request,
-        "planner/plan_detail.html",
-        _plan_context(plan, share_token=share_token, links=links),
-    )
+    key = (plan.pk, plan.revision, plan.updated_at, plan.share_expires_at, share_token)
+    page = _rendered_pages.get(key)
+    if page is None:
+        links = Links(share_path(share_token))
+        page = render_to_string(
+            "planner/plan_detail.html",
+            _plan_context(plan, share_token=share_token, links=links),
+            request=request,
+        )
+        _rendered_pages.put(key, page)
+    return HttpResponse(page)
 
 
 @require_safe

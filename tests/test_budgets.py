@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.planner.factories import answers_data, partner
+from planner import services
+from tests.planner.factories import answers_data, make_answers, make_plan, partner
 from tests.wizard.conftest import WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,26 @@ def test_saving_stays_within_budget_with_rate_limits_on(client, rate_limits):
 
 def test_bench_hello_view_does_not_exist_by_default(client):
     assert client.get("/__bench/hello").status_code == 404
+
+
+# --- the rendered-page cache behind the plan page's budget ---------------------------------------
+
+
+def test_plan_page_shows_a_new_revision_at_once(client):
+    saved = make_plan(name="Old plan name")
+    url = f"/p/{saved.share_token}/"
+    assert "Old plan name" in client.get(url).content.decode()
+    services.update_plan(
+        saved.plan, name="New plan name", answers=make_answers(), expected_revision=1, note=""
+    )
+    page = client.get(url).content.decode()
+    assert "New plan name" in page
+    assert "Old plan name" not in page
+
+
+def test_plan_page_stops_at_once_when_the_share_link_is_replaced(client):
+    saved = make_plan()
+    url = f"/p/{saved.share_token}/"
+    assert client.get(url).status_code == 200
+    services.rotate_share_token(saved.plan, edit_token=saved.edit_token)
+    assert client.get(url).status_code == 404
