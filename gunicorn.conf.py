@@ -1,7 +1,7 @@
 """gunicorn settings for `make serve` and the Docker image: `gunicorn -c gunicorn.conf.py planner.wsgi`.
 
 Environment: BIND (default 0.0.0.0:$PORT, PORT default 8000), WEB_CONCURRENCY (worker
-processes, default 2), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT
+processes, default 2), GUNICORN_THREADS (threads per worker, default 4), GUNICORN_TIMEOUT
 (seconds, default 60: a large plan's PDF takes a few seconds on a slow machine).
 """
 
@@ -9,7 +9,10 @@ import os
 
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT') or '8000'}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
-threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+# Threads (gthread workers) keep pages flowing while a worker renders a PDF: with one thread per
+# worker, two PDFs in progress left every other request waiting seconds (issue 7, `make bench`).
+# PDF_MAX_CONCURRENCY still bounds the renders per worker.
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
 
