@@ -247,9 +247,6 @@ class PlanWizard(NamedUrlSessionWizardView):
             domains = (self.answers_before("check").get("organization") or {}).get("domains")
             if domains:
                 return {"name": f"{domains[0].split('.')[0].capitalize()} mail flow"}
-        if step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT):
-            rows = partner_rows(self.storage.get_step_data("partner") or {}, prefix="partner")
-            return partner_initial(rows)
         return {}
 
     def get_form(self, step=None, data=None, files=None):
@@ -287,9 +284,18 @@ class PlanWizard(NamedUrlSessionWizardView):
             self.storage.current_step = blocker
             return redirect(self._step_url(blocker, returning=self.returning))
         self.storage.current_step = step
-        draft = step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT)
-        data = None if draft else self.storage.get_step_data(step)
-        return self.render(self.get_form(step, data=data), **kwargs)
+        if step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT):
+            return self.render(self.partner_draft_form(), **kwargs)
+        return self.render(self.get_form(step, data=self.storage.get_step_data(step)), **kwargs)
+
+    def partner_draft_form(self):
+        """Return the partner list as last typed, unbound so that it isn't judged yet."""
+        rows = partner_rows(self.storage.get_step_data("partner") or {}, prefix="partner")
+        return STEP_FORMS["partner"](
+            prefix=self.get_form_prefix("partner"),
+            initial=partner_initial(rows),
+            **self.get_form_kwargs("partner"),
+        )
 
     def post(self, *args, **kwargs):
         action = self.request.POST.get("partner_action", "")

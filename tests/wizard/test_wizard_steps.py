@@ -307,3 +307,19 @@ def test_check_refuses_a_plan_name_over_120_characters(walk):
     walk.answer(CLOUD_ONLY)
     response = walk.post("check", {"name": "x" * 121})
     assert "The plan name must be 120 characters or fewer." in page(response)
+
+
+def test_partner_list_shown_after_add_can_be_submitted_unchanged(at_partner_step):
+    walk = at_partner_step
+    walk.post(
+        "partner",
+        partner_fields({"name": "Fabrikam", "domains": "fabrikam.com"}),
+        extra={"partner_action": "add"},
+    )
+    # What the browser sends back from the re-rendered page: the counter says 2 initial rows.
+    fields = partner_fields(
+        {"name": "Fabrikam", "domains": "fabrikam.com"},
+        {"name": "Contoso", "domains": "contoso.com"},
+    )
+    response = walk.post("partner", {**fields, "INITIAL_FORMS": "2"})
+    assert response["Location"] == walk.url("check")
