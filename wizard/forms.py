@@ -65,7 +65,7 @@ class RadioField(forms.ChoiceField):
 
 
 class ListField(forms.CharField):
-    """A textarea of values, one a line or comma-separated, each checked by `item_cleaner`."""
+    """A textarea of values, one per line or comma-separated, each checked by `item_cleaner`."""
 
     widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "none"})
 
@@ -266,7 +266,7 @@ class OrganizationForm(StepForm):
         label="Accepted domains",
         item_cleaner=lambda value: clean_domain(value, allow_wildcard=False),
         help_text=(
-            "The domains you receive mail for, one a line, like contoso.com. Find them in the "
+            "The domains you receive mail for, one per line, like contoso.com. Find them in the "
             "Microsoft 365 admin center under Settings, Domains."
         ),
     )
@@ -374,7 +374,7 @@ class DevicesForm(StepForm):
         label="Their static public IP addresses",
         item_cleaner=lambda value: clean_sender_ip(value, public_only=True),
         help_text=(
-            "Optional. The public address Microsoft 365 sees when they send, one a line, like "
+            "Optional. The public address Microsoft 365 sees when they send, one per line, like "
             "203.0.113.10 or 203.0.113.0/24."
         ),
     )
@@ -458,7 +458,7 @@ class PartnerForm(forms.Form):
         label="Partner's email domains",
         item_cleaner=lambda value: clean_domain(value, allow_all=True),
         required=True,
-        help_text="One a line, like fabrikam.com. *.fabrikam.com covers its subdomains.",
+        help_text="One per line, like fabrikam.com. *.fabrikam.com covers its subdomains.",
         error_messages={"required": "Enter at least one of the partner's email domains."},
     )
     direction = RadioField(
@@ -482,7 +482,7 @@ class PartnerForm(forms.Form):
     sender_ips = ListField(
         label="IP addresses the partner sends from",
         item_cleaner=clean_sender_ip,
-        help_text="Optional. IPv4 addresses or ranges from /24 to /32, one a line.",
+        help_text="Optional. IPv4 addresses or ranges from /24 to /32, one per line.",
     )
     helper = _helper(
         Field("name", template=TEXT),

@@ -18,6 +18,24 @@
     }
   });
 
+  // "If yes" follow-ups (devices step): shown to everyone without JavaScript; with it, only
+  // after "Yes", like the GOV.UK conditional reveal.
+  document.addEventListener("DOMContentLoaded", function () {
+    var followUps = document.querySelector(".follow-ups");
+    var question = followUps && document.querySelectorAll("input[name='devices-send_mail']");
+    if (!question || !question.length) {
+      return;
+    }
+    function update() {
+      var no = document.querySelector("input[name='devices-send_mail'][value='no']");
+      followUps.hidden = Boolean(no && no.checked);
+    }
+    Array.prototype.forEach.call(question, function (radio) {
+      radio.addEventListener("change", update);
+    });
+    update();
+  });
+
   // Error summary links: focus the field and scroll its label (or legend) into view too.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
