@@ -302,6 +302,13 @@ class PlanWizard(NamedUrlSessionWizardView):
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
         if action and posted_step == "partner" and "partner" in self.get_form_list():
             return self.edit_partner_list(action)
+        goto = self.request.POST.get("wizard_goto_step")
+        if goto and goto not in self.get_form_list():
+            # "Back" from a page opened before an answer changed: that step no longer applies.
+            current = self.storage.current_step
+            return redirect(
+                self.get_step_url(current if current in self.get_form_list() else STEPS[0])
+            )
         return super().post(*args, **kwargs)
 
     def edit_partner_list(self, action):

@@ -292,3 +292,9 @@ def test_database_error_on_save_keeps_the_answers(walk):
     assert 'value="My plan"' in html
     assert Plan.objects.count() == 0
     assert saved_plan(save(walk, "My plan")).name == "My plan"
+
+
+def test_back_to_a_step_that_no_longer_applies_shows_the_current_step(walk):
+    walk.answer(CLOUD_ONLY[:2])
+    response = walk.client.post(walk.url("devices"), {"wizard_goto_step": "organization"})
+    assert response["Location"] == walk.url("devices")
