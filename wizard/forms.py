@@ -64,6 +64,11 @@ class RadioField(forms.ChoiceField):
         self.hints = hints or {}
 
 
+# Bounds for free text, so no field can carry an unbounded value into the session.
+LIST_TEXT_MAX = 13_000
+DOMAIN_TEXT_MAX = 255
+
+
 class ListField(forms.CharField):
     """A textarea of values, one per line or comma-separated, each checked by `item_cleaner`."""
 
@@ -71,6 +76,8 @@ class ListField(forms.CharField):
 
     def __init__(self, *, item_cleaner, **kwargs):
         kwargs.setdefault("required", False)
+        # Room for 50 long domain names; the API's 256 KiB body cap bounds the rest.
+        kwargs.setdefault("max_length", LIST_TEXT_MAX)
         super().__init__(strip=True, **kwargs)
         self.item_cleaner = item_cleaner
 
@@ -281,6 +288,7 @@ class OrganizationForm(StepForm):
     onprem_certificate_domain = forms.CharField(
         label="Domain on the server's TLS certificate",
         required=False,
+        max_length=DOMAIN_TEXT_MAX,
         help_text=(
             "The subject or a SAN name of the certificate your server sends with, like "
             "mail.contoso.com or *.contoso.com. Exchange lists it with Get-ExchangeCertificate."
@@ -451,8 +459,12 @@ class PartnersForm(StepForm):
 class PartnerForm(forms.Form):
     name = forms.CharField(
         label="Partner name",
+        max_length=PARTNER_NAME_MAX,
         help_text="Used in the connector names, like Fabrikam Bank.",
-        error_messages={"required": "Enter the partner name."},
+        error_messages={
+            "required": "Enter the partner name.",
+            "max_length": f"The partner name must be {PARTNER_NAME_MAX} characters or fewer.",
+        },
     )
     domains = ListField(
         label="Partner's email domains",
@@ -476,6 +488,7 @@ class PartnerForm(forms.Form):
     certificate_domain = forms.CharField(
         label="Domain on the partner's TLS certificate",
         required=False,
+        max_length=DOMAIN_TEXT_MAX,
         help_text="Optional, like mail.fabrikam.com. Ask the partner's mail administrator.",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
@@ -637,12 +650,17 @@ class CheckForm(StepForm):
 
     name = forms.CharField(
         label="Plan name",
+        max_length=PLAN_NAME_MAX,
         help_text=f"Shown at the top of the plan and its PDF. Up to {PLAN_NAME_MAX} characters.",
-        error_messages={"required": "Enter a name for the plan."},
+        error_messages={
+            "required": "Enter a name for the plan.",
+            "max_length": f"The plan name must be {PLAN_NAME_MAX} characters or fewer.",
+        },
     )
     note = forms.CharField(
         label="What changed? (optional)",
         required=False,
+        max_length=NOTE_MAX,
         help_text="A short note for the plan's revision history, like “Added Fabrikam Bank”.",
     )
 

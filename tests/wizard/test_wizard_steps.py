@@ -323,3 +323,18 @@ def test_partner_list_shown_after_add_can_be_submitted_unchanged(at_partner_step
     )
     response = walk.post("partner", {**fields, "INITIAL_FORMS": "2"})
     assert response["Location"] == walk.url("check")
+
+
+def test_every_free_text_wizard_field_has_a_max_length():
+    from django import forms
+
+    from wizard import forms as wizard_forms
+
+    unbounded = []
+    for name in dir(wizard_forms):
+        form = getattr(wizard_forms, name)
+        if isinstance(form, type) and issubclass(form, forms.BaseForm):
+            for field_name, field in form.base_fields.items():
+                if isinstance(field, forms.CharField) and field.max_length is None:
+                    unbounded.append(f"{name}.{field_name}")
+    assert unbounded == []
