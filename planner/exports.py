@@ -19,9 +19,9 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from planner.engine.answers import Answers
 from planner.engine.recommendation import ENDPOINT_LABELS
 from planner.engine.summary import answer_rows
-from planner.engine.validation import parse_answers
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -94,7 +94,7 @@ def plan_context(document: dict, *, share_url: str) -> dict:
         "updated_on": _display_date(document["updated_at"]),
         "share_url": share_url,
         "summary": recommendation["summary"],
-        "answers": answer_rows(parse_answers(document["answers"])),
+        "answers": answer_rows(Answers.from_dict(document["answers"])),
         "connectors": [_connector(item, guides) for item in recommendation["connectors"]],
         "devices": _devices(devices, guides) if devices else None,
         "notes": [
@@ -106,9 +106,24 @@ def plan_context(document: dict, *, share_url: str) -> dict:
             for note in notes
         ],
         "checklist": _checklist(recommendation.get("checklist") or [], guides),
+        "scripts": _scripts(recommendation.get("powershell") or {}),
         "guides": recommendation["guides"],
         "footer_line": FOOTER_LINE,
     }
+
+
+SCRIPT_TITLES = {
+    "exchange_online": "Exchange Online PowerShell",
+    "on_premises": "On-premises server",
+}
+
+
+def _scripts(powershell: dict) -> list[dict]:
+    return [
+        {"key": key, "title": title, "text": powershell[key]}
+        for key, title in SCRIPT_TITLES.items()
+        if powershell.get(key)
+    ]
 
 
 def _connector(connector: dict, guides: dict) -> dict:
@@ -352,6 +367,14 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
                 link = f" Guide: [{md(guide['title'])}](<{guide['url']}>)" if guide else ""
                 lines.append(f"{number}. {md(item['text'])}{link}")
             lines.append("")
+    if context["scripts"]:
+        lines += ["## PowerShell", ""]
+        for script in context["scripts"]:
+            # A fence longer than any run of backticks in the script, so no value can close it.
+            longest = max((len(run) for run in re.findall(r"`+", script["text"])), default=0)
+            fence = "`" * max(3, longest + 1)
+            lines += [f"### {script['title']}", "", f"{fence}powershell", script["text"].rstrip()]
+            lines += [fence, ""]
     if context["notes"]:
         lines += ["## Notes", ""]
         for note in context["notes"]:

@@ -1,6 +1,6 @@
 from django.db import models
 
-from planner.engine import Answers, parse_answers
+from planner.engine import Answers
 
 
 class Plan(models.Model):
@@ -31,8 +31,8 @@ class Plan(models.Model):
         return f"{self.name} (revision {self.revision})"
 
     def answers_obj(self) -> Answers:
-        """Return the stored answers as validated `Answers`."""
-        return parse_answers(self.answers, prefix="answers")
+        """Return the stored answers as `Answers`, as they were when saved."""
+        return Answers.from_dict(self.answers)
 
 
 class PlanRevision(models.Model):
@@ -57,5 +57,5 @@ class PlanRevision(models.Model):
         return f"{self.name} (revision {self.number})"
 
     def answers_obj(self) -> Answers:
-        """Return the stored answers as validated `Answers`."""
-        return parse_answers(self.answers, prefix="answers")
+        """Return the stored answers as `Answers`, as they were when saved."""
+        return Answers.from_dict(self.answers)

@@ -12,8 +12,7 @@ from collections import OrderedDict
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
@@ -22,7 +21,7 @@ from planner import services
 from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
-from planner.engine import AnswersError, parse_answers
+from planner.engine import Answers
 
 
 def home(request):
@@ -33,10 +32,7 @@ def home(request):
 
 
 PAGE_SIZES = ("a4", "letter")
-OPTIONAL_PARTIALS = {
-    "checklist_partial": "planner/_checklist.html",
-    "powershell_partial": "planner/_powershell.html",
-}
+SCRIPT_SIDES = {"exchange-online": "exchange_online", "on-premises": "on_premises"}
 MAX_EXPIRY_DAYS = 5 * 366
 
 
@@ -82,6 +78,14 @@ class Links:
     def revision(self, number: int) -> str:
         return f"{self.base}revisions/{number}/"
 
+    def scripts(self, powershell: dict) -> dict:
+        """Return the .ps1 download URL of each side that has a script."""
+        return {
+            key: f"{self.base}{side}.ps1"
+            for side, key in SCRIPT_SIDES.items()
+            if powershell.get(key)
+        }
+
 
 def _revisions(plan, links: Links) -> list[dict]:
     return [
@@ -94,17 +98,6 @@ def _revisions(plan, links: Links) -> list[dict]:
         }
         for entry in reversed(plan.history)
     ]
-
-
-def _optional_partials() -> dict:
-    found = {}
-    for key, name in OPTIONAL_PARTIALS.items():
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found[key] = name
-    return found
 
 
 def _plan_context(plan, *, share_token: str, links: Links, revision=None, request=None) -> dict:
@@ -125,7 +118,7 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None, reques
         "links": links,
         "revisions": _revisions(plan, links),
         "latest_revision": plan.revision,
-        **_optional_partials(),
+        "ps1_urls": links.scripts(document["recommendation"].get("powershell") or {}),
     }
 
 
@@ -213,6 +206,12 @@ def plan_pdf(request, share_token):
 @private_page
 def plan_markdown(request, share_token):
     return _markdown(request, _shared_plan(share_token), share_token=share_token)
+
+
+@require_safe
+@private_page
+def plan_script(request, share_token, side):
+    return _script(_shared_plan(share_token), side=side)
 
 
 # --- the author's pages, reached with the edit link -------------------------------------------
@@ -335,6 +334,13 @@ def edit_markdown(request, edit_token):
     return _markdown(request, plan, share_token=share_token)
 
 
+@require_safe
+@private_page
+def edit_script(request, edit_token, side):
+    plan, _ = _editable_plan(edit_token)
+    return _script(plan, side=side)
+
+
 @require_POST
 @private_page
 def rotate_share(request, edit_token):
@@ -388,8 +394,8 @@ def _revision_page(request, revision, *, share_token, links):
 
 def _answers(data):
     try:
-        return parse_answers(data, prefix="answers")
-    except AnswersError:
+        return Answers.from_dict(data)
+    except (KeyError, TypeError):
         return None
 
 
@@ -448,9 +454,9 @@ def _compare_numbers(params) -> tuple[tuple[int, int] | None, str]:
     return numbers, ""
 
 
-def _download_name(plan, extension: str) -> str:
+def _download_name(plan, extension: str, *, part: str = "") -> str:
     slug = slugify(plan.name)[:60].strip("-") or "connector-plan"
-    return f"{slug}-revision-{plan.revision}.{extension}"
+    return f"{slug}-revision-{plan.revision}{'-' + part if part else ''}.{extension}"
 
 
 def _pdf(request, plan, *, share_token):
@@ -486,4 +492,16 @@ def _markdown(request, plan, *, share_token):
     text = render_plan_markdown(document, share_url=share_url)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "md")}"'
+    return response
+
+
+def _script(plan, *, side: str):
+    script = (plan.recommendation.get("powershell") or {}).get(SCRIPT_SIDES[side])
+    if not script:
+        raise Http404("This plan has no script for that side.")
+    # A byte order mark makes Windows PowerShell 5.1 read the file as UTF-8, so partner
+    # names with accents survive; PowerShell 7 reads it either way.
+    response = HttpResponse("\ufeff" + script, content_type="text/plain; charset=utf-8")
+    name = _download_name(plan, "ps1", part=side)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

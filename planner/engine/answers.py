@@ -69,6 +69,45 @@ class Answers:
         """Return the normalised answers as plain JSON-ready data (lists, not tuples)."""
         return _lists(asdict(self))
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Answers:
+        """Rebuild answers stored by `to_dict()`, without validating them again.
+
+        A saved plan keeps the meaning it was saved with: if validation grows stricter later,
+        old plans must still open. Untrusted input goes through `parse_answers()` instead.
+        """
+        org = data.get("organization") or {}
+        devices = data.get("devices") or {}
+        return cls(
+            onprem_server=data["onprem_server"],
+            subscription=data["subscription"],
+            hybrid_completed=data.get("hybrid_completed"),
+            organization=Organization(
+                domains=tuple(org.get("domains") or ()),
+                onprem_smart_hosts=tuple(org.get("onprem_smart_hosts") or ()),
+                onprem_certificate_domain=org.get("onprem_certificate_domain"),
+                onprem_sending_ips=tuple(org.get("onprem_sending_ips") or ()),
+                identify_by=org.get("identify_by"),
+            ),
+            devices=Devices(
+                send_mail=bool(devices.get("send_mail")),
+                external_recipients=devices.get("external_recipients"),
+                smtp_auth_capable=devices.get("smtp_auth_capable"),
+                sending_ips=tuple(devices.get("sending_ips") or ()),
+            ),
+            partners=tuple(
+                Partner(
+                    name=p["name"],
+                    domains=tuple(p["domains"]),
+                    direction=p.get("direction", "both"),
+                    require_tls=p.get("require_tls", True),
+                    certificate_domain=p.get("certificate_domain"),
+                    sender_ips=tuple(p.get("sender_ips") or ()),
+                )
+                for p in data.get("partners") or ()
+            ),
+        )
+
 
 def _lists(value):
     if isinstance(value, dict):

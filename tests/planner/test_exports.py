@@ -246,7 +246,9 @@ def test_markdown_escapes_a_pipe_in_a_partner_name():
     answers = {**TYPICAL_ANSWERS, "partners": [{**TYPICAL_ANSWERS["partners"][1], "name": "A|B"}]}
     markdown = exports.render_plan_markdown(make_document(answers), share_url=SHARE_URL)
     assert "| Name | A\\|B inbound (ip) |" in markdown
-    assert "A|B" not in markdown
+    # Inside the PowerShell code fences a pipe is literal text and needs no escape.
+    outside_code = re.sub(r"```powershell\n.*?\n```", "", markdown, flags=re.S)
+    assert "A|B" not in outside_code
 
 
 def test_markdown_neutralises_markup_in_the_plan_name():
@@ -276,3 +278,20 @@ def test_each_thread_gets_its_own_font_configuration():
     thread.start()
     thread.join()
     assert seen[0] is not exports._font_config()
+
+
+def test_pdf_includes_both_powershell_scripts(typical_text):
+    assert "New-OutboundConnector @params" in typical_text
+    assert "New-SendConnector" in typical_text
+
+
+def test_markdown_includes_the_scripts_in_powershell_fences(typical_document, typical_markdown):
+    script = typical_document["recommendation"]["powershell"]["exchange_online"].rstrip()
+    assert f"```powershell\n{script}\n```" in typical_markdown
+
+
+def test_markdown_fence_outlasts_backticks_in_a_script():
+    document = make_document()
+    document["recommendation"]["powershell"]["exchange_online"] = "# a ``` b ```` c"
+    text = exports.render_plan_markdown(document, share_url=SHARE_URL)
+    assert "`````powershell\n# a ``` b ```` c\n`````" in text
