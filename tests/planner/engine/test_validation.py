@@ -359,3 +359,18 @@ def test_clean_host_accepts_host_names_and_ipv4():
 def test_clean_plan_name_refuses(value):
     with pytest.raises(FieldError):
         clean_plan_name(value)
+
+
+def test_stored_answers_rebuild_exactly_without_validation():
+    answers = parse_answers(
+        {
+            "onprem_server": E2007,
+            "subscription": EXO,
+            "organization": {"domains": ["contoso.com"], "onprem_sending_ips": ["198.51.100.0/24"]},
+            "devices": {"send_mail": True, "smtp_auth_capable": True},
+            "partners": [partner(sender_ips=["203.0.113.7"])],
+        }
+    )
+    from planner.engine import Answers
+
+    assert Answers.from_dict(answers.to_dict()) == answers
