@@ -1,6 +1,9 @@
+from playwright.sync_api import expect
+
+
 def test_home_page_has_no_accessibility_violations(page, check_a11y, screenshot):
     page.goto("/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_a11y(page)
     screenshot(page)
 
@@ -20,7 +23,7 @@ def test_skip_link_is_the_first_focusable_element(page):
 
 def test_home_page_works_without_javascript(js_disabled_page):
     js_disabled_page.goto("/")
-    assert js_disabled_page.get_by_text("Start a plan").is_visible()
+    expect(js_disabled_page.get_by_text("Start a plan")).to_be_visible()
 
 
 def test_not_found_page_has_no_accessibility_violations(page, check_a11y):

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from planner import services
 from tests.planner.factories import make_answers
 
@@ -62,7 +64,7 @@ def test_expiry_error_keeps_the_date_and_passes_axe(page, live_server, check_a11
     page.goto(f"/e/{saved.edit_token}/")
     page.get_by_label("Last day the share link works").fill("2020-01-31")
     page.get_by_role("button", name="Save expiry date").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Last day the share link works").input_value() == "2020-01-31"
     check_a11y(page)
 
@@ -79,5 +81,5 @@ def test_revision_and_compare_pages_pass_axe(page, live_server, check_a11y):
     check_a11y(page)
     page.goto(f"/p/{saved.share_token}/")
     page.get_by_role("link", name="What changed in revision 2").click()
-    assert page.get_by_role("heading", name="Revision 1 and revision 2").is_visible()
+    expect(page.get_by_role("heading", name="Revision 1 and revision 2")).to_be_visible()
     check_a11y(page)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from planner.models import Plan
 
@@ -303,5 +304,5 @@ def test_plan_page_after_saving_is_accessible(wizard):
 def test_expired_session_page_is_accessible(page, check_a11y):
     response = page.goto("/wizard/expired/server/")
     assert response.status == 410
-    assert page.get_by_role("link", name="Start a new plan").is_visible()
+    expect(page.get_by_role("link", name="Start a new plan")).to_be_visible()
     check_a11y(page)
