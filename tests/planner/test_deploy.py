@@ -27,7 +27,12 @@ SERVE_COMMAND = "gunicorn -c gunicorn.conf.py planner.wsgi"
 
 
 def run_with_production_env(*args):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SECURE_")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never does.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SECURE_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(PRODUCTION_ENV)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -176,8 +176,17 @@ def test_gunicorn_with_the_project_config_logs_no_token(tmp_path):
         "WEB_CONCURRENCY": "1",
         "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "RATE_LIMIT_LOOKUP": "off",  # the throwaway database has no tables
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     env.pop("DATABASE_URL", None)
+    # As in production: the 404 page's stylesheet needs the collected, hashed static files.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     output = tmp_path / "gunicorn.out"
     with output.open("w") as out:
         server = subprocess.Popen(
