@@ -31,6 +31,9 @@ RULE = "# " + "-" * 78
 
 def _single_line(value: str) -> str:
     # Control and format characters (CR, LF, NEL, U+2028/2029, bidi overrides...) become spaces.
+    # Printable ASCII, nearly every value, has none of them: skip the per-character check.
+    if value.isascii() and value.isprintable():
+        return value
     return "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value
     )
