@@ -22,6 +22,7 @@ from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
 from planner.engine import Answers
+from planner.exports import PdfBusyError, plan_context, render_plan_markdown, render_plan_pdf
 
 
 def home(request):
@@ -101,8 +102,6 @@ def _revisions(plan, links: Links) -> list[dict]:
 
 
 def _plan_context(plan, *, share_token: str, links: Links, revision=None, request=None) -> dict:
-    from planner.exports import plan_context
-
     document = plan_document(plan, share_token=share_token, revision=revision)
     context = plan_context(document, share_url=share_path(share_token))
     notes = context["notes"]
@@ -460,8 +459,6 @@ def _download_name(plan, extension: str, *, part: str = "") -> str:
 
 
 def _pdf(request, plan, *, share_token):
-    from planner.exports import PdfBusyError, render_plan_pdf
-
     size = request.GET.get("size", "a4").lower()
     if size not in PAGE_SIZES:
         return HttpResponseBadRequest(
@@ -485,8 +482,6 @@ def _pdf(request, plan, *, share_token):
 
 
 def _markdown(request, plan, *, share_token):
-    from planner.exports import render_plan_markdown
-
     document = plan_document(plan, share_token=share_token)
     share_url = public_url(request, share_path(share_token))
     text = render_plan_markdown(document, share_url=share_url)

@@ -327,12 +327,16 @@ def _optional_domain(data: Mapping, key: str, path: str, errors: _Collector) -> 
         return None
 
 
+def _is_object(value: Any, path: str, errors: _Collector) -> bool:
+    """Return whether an optional section was given as an object; anything else is an error."""
+    if value is not None and not isinstance(value, Mapping):
+        errors.add(path, "Expected an object.")
+    return isinstance(value, Mapping)
+
+
 def _parse_organization(value: Any, onprem: str | None, errors: _Collector) -> Organization:
     path = "organization"
-    if value is None:
-        return Organization()
-    if not isinstance(value, Mapping):
-        errors.add(path, "Expected an object.")
+    if not _is_object(value, path, errors):
         return Organization()
     _reject_unknown(
         value,
@@ -393,10 +397,7 @@ def _parse_organization(value: Any, onprem: str | None, errors: _Collector) -> O
 
 def _parse_devices(value: Any, errors: _Collector) -> Devices:
     path = "devices"
-    if value is None:
-        return Devices()
-    if not isinstance(value, Mapping):
-        errors.add(path, "Expected an object.")
+    if not _is_object(value, path, errors):
         return Devices()
     _reject_unknown(
         value,
