@@ -105,6 +105,9 @@ def database(*, url, sqlite_path, conn_max_age):
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": sqlite_path,
+            # Keep each thread's connection: opening one (and its PRAGMAs) cost more than the
+            # whole query of a plan page (issue 7, py-spy under gunicorn).
+            "CONN_MAX_AGE": conn_max_age,
             "OPTIONS": {
                 # WAL lets readers carry on while one worker writes; IMMEDIATE takes the write
                 # lock when a transaction starts, so two workers never deadlock upgrading a

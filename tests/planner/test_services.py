@@ -272,3 +272,42 @@ def test_concurrent_edits_lose_no_update():
         range(1, plan.revision + 1)
     )
     assert [entry["number"] for entry in plan.history] == list(range(1, plan.revision + 1))
+
+
+@pytest.mark.parametrize("by", ["share", "edit"])
+def test_link_look_up_is_one_query_and_decodes_json_on_first_use(by, django_assert_num_queries):
+    saved = make_plan(answers=make_answers(partners=[partner()]))
+    stored = Plan.objects.get(pk=saved.plan.pk)
+    with django_assert_num_queries(1):
+        if by == "share":
+            plan = services.find_plan_by_share_token(saved.share_token)
+        else:
+            plan = services.find_plan_by_edit_token(saved.edit_token)
+    assert plan.pk == stored.pk
+    assert (plan.name, plan.revision, plan.updated_at) == (
+        stored.name,
+        stored.revision,
+        stored.updated_at,
+    )
+    assert "recommendation" not in plan.__dict__  # not decoded until read
+    with django_assert_num_queries(0):
+        assert plan.answers == stored.answers
+        assert plan.recommendation == stored.recommendation
+        assert plan.history == stored.history
+
+
+def test_link_look_up_then_full_refresh_reads_the_database_again():
+    saved = make_plan()
+    plan = services.find_plan_by_share_token(saved.share_token)
+    Plan.objects.filter(pk=plan.pk).update(name="Renamed", history=[{"number": 9}])
+    plan.refresh_from_db()
+    assert plan.name == "Renamed"
+    assert plan.history == [{"number": 9}]
+
+
+def test_link_look_up_of_an_unknown_token_is_none(django_assert_num_queries):
+    make_plan()
+    with django_assert_num_queries(1):
+        assert services.find_plan_by_share_token(tokens.new_token()) is None
+    with django_assert_num_queries(0):
+        assert services.find_plan_by_edit_token("not a token") is None
