@@ -7,10 +7,11 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from planner import services
+from planner import memo, services
 from planner.api_schema import openapi_schema
 from planner.documents import edit_path, plan_document, share_path
 from planner.engine import AnswersError, FieldError, parse_answers, recommend
@@ -19,6 +20,8 @@ from planner.engine.validation import clean_plan_name
 MAX_BODY_BYTES = 256 * 1024
 TOP_LEVEL_KEYS = ("name", "answers")
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+_plan_documents = memo.Recent(64)  # encoded plan documents, as GET /api/plans/<token> sends them
 
 
 class ApiError(Exception):
@@ -169,9 +172,16 @@ def plan_detail(request, share_token):
             404,
             {"": ["No plan has this link, or the link has expired or been replaced."]},
         )
-    document = plan_document(plan, share_token=share_token)
-    document["share_url"] = public_url(request, share_path(share_token))
-    response = JsonResponse(document)
+    share_url = public_url(request, share_path(share_token))
+
+    def encode() -> bytes:
+        document = plan_document(plan, share_token=share_token)
+        document["share_url"] = share_url
+        return json.dumps(document, cls=DjangoJSONEncoder).encode()
+
+    # Encoding the 40 KB document cost more than the rest of the request (issue 7).
+    content = _plan_documents.get_or_make(memo.plan_key(plan, share_token, share_url), encode)
+    response = HttpResponse(content, content_type="application/json")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -6,8 +6,6 @@ pages (/e/<edit>/...) are the author's. Both are private: no caching, no indexin
 
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -17,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import services
+from planner import memo, services
 from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
@@ -131,50 +129,24 @@ def _shared_plan(share_token):
     return plan
 
 
-class RenderedPages:
-    """The last few read-only plan pages, rendered, keyed by everything they show.
-
-    Rendering a plan takes ~10 ms of template work; a shared link is opened again and again
-    (issue 7). A plan changes only through a new revision (new `updated_at`) or a new expiry date,
-    and the token is in the key, so a stale page is never served.
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self.pages: OrderedDict[tuple, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key, page: str) -> None:
-        with self.lock:
-            self.pages[key] = page
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
-_rendered_pages = RenderedPages(64)
+# Rendering a plan page takes ~10 ms of template work; a shared link is opened again and again.
+_rendered_pages = memo.Recent(64)
+# PDFs are ~75 KB and take a second or more to lay out; approvers all download the same one.
+_rendered_pdfs = memo.Recent(32)
 
 
 @require_safe
 @private_page
 def plan_detail(request, share_token):
     plan = _shared_plan(share_token)
-    key = (plan.pk, plan.revision, plan.updated_at, plan.share_expires_at, share_token)
-    page = _rendered_pages.get(key)
-    if page is None:
-        links = Links(share_path(share_token))
-        page = render_to_string(
+    page = _rendered_pages.get_or_make(
+        memo.plan_key(plan, share_token),
+        lambda: render_to_string(
             "planner/plan_detail.html",
-            _plan_context(plan, share_token=share_token, links=links),
+            _plan_context(plan, share_token=share_token, links=Links(share_path(share_token))),
             request=request,
-        )
-        _rendered_pages.put(key, page)
+        ),
+    )
     return HttpResponse(page)
 
 
@@ -464,10 +436,14 @@ def _pdf(request, plan, *, share_token):
         return HttpResponseBadRequest(
             "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
         )
-    document = plan_document(plan, share_token=share_token)
     share_url = public_url(request, share_path(share_token))
     try:
-        content = render_plan_pdf(document, share_url=share_url, page_size=size)
+        content = _rendered_pdfs.get_or_make(
+            memo.plan_key(plan, share_token, share_url, size),
+            lambda: render_plan_pdf(
+                plan_document(plan, share_token=share_token), share_url=share_url, page_size=size
+            ),
+        )
     except PdfBusyError:
         response = HttpResponse(
             "Too many PDFs are being made right now. Try again in a minute.",
