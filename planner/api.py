@@ -22,6 +22,7 @@ TOP_LEVEL_KEYS = ("name", "answers")
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 _plan_documents = memo.Recent(64)  # encoded plan documents, as GET /api/plans/<token> sends them
+_evaluations = memo.Recent(64)  # encoded answers of POST /api/evaluate, by name and answers
 
 
 class ApiError(Exception):
@@ -144,10 +145,17 @@ def public_url(request, path: str) -> str:
 @api_view("POST")
 def evaluate(request):
     name, answers = parse_request(read_json_object(request), name_required=False)
-    body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
-    if name is not None:
-        body = {"name": name, **body}
-    return JsonResponse(body)
+
+    def encode() -> bytes:
+        body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
+        if name is not None:
+            body = {"name": name, **body}
+        return json.dumps(body, cls=DjangoJSONEncoder).encode()
+
+    # The engine is a pure function of the validated answers (frozen, hashable), and scripts
+    # and the wizard's users ask about the same answers again and again.
+    content = _evaluations.get_or_make((name, answers), encode)
+    return HttpResponse(content, content_type="application/json")
 
 
 @api_view("POST")

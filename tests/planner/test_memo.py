@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from planner import memo, services
 from planner.engine import recommend
-from tests.planner.factories import make_answers, make_plan, partner
+from tests.planner.factories import CONTOSO, answers_data, make_answers, make_plan, partner
 
 
 def test_recent_keeps_the_last_entries_used():
@@ -121,3 +121,23 @@ def test_cached_pdf_shows_a_new_revision_at_once(client):
     text = pdf_text(client.get(url).content)
     assert "Contoso, revised" in text
     assert "Revision 2" in text
+
+
+def _evaluate(client, body):
+    response = client.post("/api/evaluate", body, content_type="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def test_evaluate_answers_from_the_cache_match_a_fresh_evaluation(client):
+    first = _evaluate(client, {"answers": CONTOSO})
+    again = _evaluate(client, {"answers": CONTOSO})
+    named = _evaluate(client, {"name": "Named", "answers": CONTOSO})
+    other = answers_data(partners=[{"name": "Fabrikam", "domains": ["fabrikam.com"]}])
+    changed = _evaluate(client, {"answers": other})
+    assert again == first
+    assert "name" not in first
+    assert named == {"name": "Named", **first}
+    assert changed["recommendation"] != first["recommendation"]
+    assert changed["recommendation"] == recommend(make_answers(partners=[partner()])).to_dict()
