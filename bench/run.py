@@ -50,6 +50,7 @@ RATIO_BUDGETS = {
     "plan_page": 0.40,
     "plan_json": 0.55,
     "api_evaluate": 0.50,
+    "api_evaluate_new": 0.50,
     "api_plans": 0.30,
     "wizard_get": 0.12,
     "wizard_post_error": 0.12,
@@ -364,6 +365,14 @@ def rows_for(base: str, plan: dict, wizard: dict, scratch: Path) -> list[dict]:
             "expect": 200,
         },
         {
+            "key": "api_evaluate_new",
+            "label": "POST /api/evaluate, new answers",
+            "path": "/api/evaluate",
+            "script": "vary.lua",
+            "env": json_env,
+            "expect": 200,
+        },
+        {
             "key": "api_plans",
             "label": "POST /api/plans",
             "path": "/api/plans",
@@ -379,7 +388,7 @@ def check_row(client: Client, row: dict) -> None:
     """Fail early if a row's request does not get the answer it is meant to measure."""
     headers = dict(header.split(": ", 1) for header in row.get("headers", ()))
     body = None
-    if row.get("script") == "post.lua":
+    if row.get("script") in ("post.lua", "vary.lua"):
         body = Path(row["env"]["BENCH_BODY_FILE"]).read_bytes()
         headers["Content-Type"] = row["env"]["BENCH_CONTENT_TYPE"]
     request = urllib.request.Request(
@@ -534,6 +543,7 @@ def budgets(results: dict) -> list[dict]:
     pdf = results["pdf"]
     for label, value, goal in (
         ("PDF p50 warm (same plan again, one client)", pdf["warm_p50_ms"], PDF_P50_BUDGET_S),
+        ("PDF p50 of a new plan (full render)", pdf["render_p50_ms"], PDF_P50_BUDGET_S),
         ("first PDF after start", pdf["first_after_start_ms"], FIRST_PDF_BUDGET_S),
     ):
         checks.append(
