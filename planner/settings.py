@@ -103,7 +103,8 @@ def database(*, url, sqlite_path, conn_max_age):
     """Return the default DATABASES entry: the given URL, else a SQLite file."""
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with waiting writers queued by flock (planner/sqlite).
+            "ENGINE": "planner.sqlite",
             "NAME": sqlite_path,
             # Keep each thread's connection: opening one (and its PRAGMAs) cost more than the
             # whole query of a plan page (issue 7, py-spy under gunicorn).
