@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 
 from planner.engine.answers import IDENTIFY_BY
@@ -47,11 +45,6 @@ DIRECTION_CHOICES = [
 ]
 PARTNER_FIELDS = ("name", "domains", "direction", "require_tls", "certificate_domain", "sender_ips")
 _SEPARATORS = re.compile(r"[,;\r\n]+")
-
-QUESTION = "wizard/fields/question.html"
-RADIOS = "wizard/fields/radios.html"
-TEXT = "wizard/fields/text.html"
-CHECKBOX = "wizard/fields/checkbox.html"
 
 
 class RadioField(forms.ChoiceField):
@@ -111,14 +104,6 @@ def engine_field(cleaner):
 
 def text_to_lines(values) -> str:
     return "\n".join(values or ())
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class StepForm(forms.Form):
@@ -188,7 +173,6 @@ class ServerForm(StepForm):
         help_text="Choose the servers that hold mailboxes or relay mail for your domains today.",
         required_message="Select which email servers your organization runs on premises.",
     )
-    helper = _helper(Field("onprem_server", template=QUESTION))
 
     @classmethod
     def answers_from(cls, cleaned_data):
@@ -221,7 +205,6 @@ class SubscriptionForm(StepForm):
         help_text="You can see it in the Microsoft 365 admin center under Billing, Your products.",
         required_message="Select Exchange Online Protection or Exchange Online.",
     )
-    helper = _helper(Field("subscription", template=QUESTION))
 
     @classmethod
     def answers_from(cls, cleaned_data):
@@ -248,10 +231,6 @@ class HybridForm(StepForm):
             "Exchange Online and creates the connectors for you."
         ),
         required_message="Select yes if the Hybrid Configuration Wizard has been run, or no.",
-    )
-    helper = _helper(
-        Field("hybrid_completed", template=QUESTION),
-        HTML('{% include "wizard/_hybrid_help.html" %}'),
     )
 
     @classmethod
@@ -312,13 +291,6 @@ class OrganizationForm(StepForm):
         },
         required_message="Select how Microsoft 365 should recognize mail from your server.",
         initial="unknown",
-    )
-    helper = _helper(
-        Field("domains", template=TEXT),
-        Field("onprem_smart_hosts", template=TEXT),
-        Field("onprem_certificate_domain", template=TEXT),
-        Field("onprem_sending_ips", template=TEXT),
-        Field("identify_by", template=RADIOS),
     )
 
     def clean_onprem_certificate_domain(self):
@@ -386,16 +358,6 @@ class DevicesForm(StepForm):
             "203.0.113.10 or 203.0.113.0/24."
         ),
     )
-    helper = _helper(
-        Field("send_mail", template=QUESTION),
-        Fieldset(
-            "If yes, tell us about them",
-            Field("external_recipients", template=RADIOS),
-            Field("smtp_auth_capable", template=RADIOS),
-            Field("sending_ips", template=TEXT),
-            css_class="follow-ups",
-        ),
-    )
 
     def clean(self):
         if self.cleaned_data.get("send_mail") == "no":
@@ -445,7 +407,6 @@ class PartnersForm(StepForm):
         ),
         required_message="Select yes if partner organizations need TLS, certificate or IP restrictions, or no.",
     )
-    helper = _helper(Field("partners", template=QUESTION))
 
     @classmethod
     def answers_from(cls, cleaned_data):
@@ -496,14 +457,6 @@ class PartnerForm(forms.Form):
         label="IP addresses the partner sends from",
         item_cleaner=clean_sender_ip,
         help_text="Optional. IPv4 addresses or ranges from /24 to /32, one per line.",
-    )
-    helper = _helper(
-        Field("name", template=TEXT),
-        Field("domains", template=TEXT),
-        Field("direction", template=RADIOS),
-        Field("require_tls", template=CHECKBOX),
-        Field("certificate_domain", template=TEXT),
-        Field("sender_ips", template=TEXT),
     )
 
     def __init__(self, *args, **kwargs):
@@ -666,12 +619,8 @@ class CheckForm(StepForm):
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [Field("name", template=TEXT)]
-        if editing:
-            fields.append(Field("note", template=TEXT))
-        else:
+        if not editing:
             del self.fields["note"]
-        self.helper = _helper(*fields)
         self.fields["name"].widget.attrs["autocomplete"] = "off"
 
     def clean_name(self):

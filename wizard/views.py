@@ -6,17 +6,18 @@ session, so two plans in two tabs never share (or overwrite) answers.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
+from django.forms import RadioSelect
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET
+from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from planner.engine import recommend
@@ -137,8 +138,54 @@ def edit(request, edit_token):
     return redirect("wizard:step", run=run, step="check")
 
 
-def _session_snapshot(session) -> str:
-    return json.dumps(dict(session.items()), sort_keys=True, default=str)
+class RunStorage(SessionStorage):
+    """formtools' session storage, telling the session it changed only when a value did.
+
+    formtools marks the session modified on every *read* of its storage, so every page view
+    and every refused POST saved the session: a database write (and under SQLite, a wait for
+    the write lock) per request (issue 7). Here reads are free and each write compares first.
+
+    `version` counts the changes that can alter a step's cleaned data (answers, extra data),
+    so the view can remember cleaned data until the next such change.
+    """
+
+    version = 0
+
+    def _get_data(self):
+        return self.request.session[self.prefix]
+
+    def _set_data(self, value):
+        self.request.session[self.prefix] = value  # marks the session modified
+        self.version += 1
+
+    data = property(_get_data, _set_data)
+
+    def _changed(self, *, answers=True):
+        self.request.session.modified = True
+        if answers:
+            self.version += 1
+
+    def _set_current_step(self, step):
+        if self.data[self.step_key] != step:
+            self.data[self.step_key] = step
+            self._changed(answers=False)
+
+    def _set_extra_data(self, extra_data):
+        if self.data[self.extra_data_key] != extra_data:
+            self.data[self.extra_data_key] = extra_data
+            self._changed()
+
+    def set_step_data(self, step, cleaned_data):
+        if isinstance(cleaned_data, MultiValueDict):
+            cleaned_data = dict(cleaned_data.lists())
+        if self.data[self.step_data_key].get(step) != cleaned_data:
+            self.data[self.step_data_key][step] = cleaned_data
+            self._changed()
+
+    def set_step_files(self, step, files):
+        if files or step not in self.data[self.step_files_key]:
+            super().set_step_files(step, files)
+            self._changed()
 
 
 def _merge(data: dict, part: dict) -> None:
@@ -150,6 +197,7 @@ def _merge(data: dict, part: dict) -> None:
 
 
 class PlanWizard(NamedUrlSessionWizardView):
+    storage_name = "wizard.views.RunStorage"
     form_list = list(STEP_FORMS.items())
     condition_dict = CONDITIONS
     template_name = "wizard/step.html"
@@ -164,32 +212,40 @@ class PlanWizard(NamedUrlSessionWizardView):
         if not storage_is_sound(request.session.get(storage_key(self.run_id))):
             request.session.pop(storage_key(self.run_id), None)
             return session_expired(request, self.run_id)
-        before = _session_snapshot(request.session)
         try:
-            response = super().dispatch(request, *args, **kwargs)
+            return super().dispatch(request, *args, **kwargs)
         except SuspiciousOperation:
             # formtools' answer to a missing or edited management form.
             return session_expired(request, self.run_id, status=400)
-        if hasattr(response, "render"):
-            response.render()  # templates read the storage too, which marks the session modified
-        if _session_snapshot(request.session) == before:
-            # formtools marks the session modified on every read of its storage; saving data that
-            # did not change costs a database write on every page view and error (issue 7).
-            request.session.modified = False
-        return response
+
+    def stored_form(self, step):
+        """Return `step`'s form bound to its stored answers and validated; None if none stored."""
+        return self._stored(step)[0]
 
     def get_cleaned_data_for_step(self, step):
-        # Step conditions and each form's `prior` answers ask for earlier steps' cleaned data,
-        # which formtools rebuilds and revalidates every time: some 25 form validations per
-        # page. The result depends only on the stored data, so remember it for this request.
-        key = (step, json.dumps(self.storage.data, sort_keys=True))
-        cache = self.__dict__.setdefault("_cleaned_data_cache", {})
-        if key not in cache:
-            cache[key] = super().get_cleaned_data_for_step(step)
-        return cache[key]
+        # None when nothing is stored (an unbound form is never valid) or it is not valid.
+        return self._stored(step)[1]
+
+    def _stored(self, step):
+        # Step conditions, each form's `prior` answers and the page itself ask for earlier
+        # steps' forms again and again (some 25 times a page; formtools rebuilt and revalidated
+        # one each time). They depend only on the stored answers: remember them until those
+        # change.
+        data = self.storage.get_step_data(step) if step in self.form_list else None
+        if data is None:
+            return None, None
+        key = (step, self.storage.version)
+        forms = self.__dict__.setdefault("_stored_forms", {})
+        if key not in forms:
+            form = self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
+            forms[key] = (form, form.cleaned_data if form.is_valid() else None)
+        return forms[key]
 
     def get_step_url(self, step):
-        return reverse(self.url_name, kwargs={"run": self.run_id, "step": step})
+        urls = self.__dict__.setdefault("_step_urls", {})  # the check page links every step
+        if step not in urls:
+            urls[step] = reverse(self.url_name, kwargs={"run": self.run_id, "step": step})
+        return urls[step]
 
     @property
     def returning(self) -> bool:
@@ -286,7 +342,8 @@ class PlanWizard(NamedUrlSessionWizardView):
         self.storage.current_step = step
         if step == "partner" and self.storage.extra_data.get(PARTNER_DRAFT):
             return self.render(self.partner_draft_form(), **kwargs)
-        return self.render(self.get_form(step, data=self.storage.get_step_data(step)), **kwargs)
+        form = self.stored_form(step)
+        return self.render(self.get_form(step) if form is None else form, **kwargs)
 
     def partner_draft_form(self):
         """Return the partner list as last typed, unbound so that it isn't judged yet."""
@@ -343,7 +400,9 @@ class PlanWizard(NamedUrlSessionWizardView):
         # itself, and keep the answers when saving fails.
         forms = {}
         for step in self.get_form_list():
-            bound = self.get_form(step=step, data=self.storage.get_step_data(step))
+            bound = self.stored_form(step)
+            if bound is None:
+                bound = self.get_form(step)  # unbound: never valid
             if not bound.is_valid():
                 return self.render_revalidation_failure(step, bound, **kwargs)
             forms[step] = bound
@@ -456,8 +515,6 @@ class PlanWizard(NamedUrlSessionWizardView):
 
 
 def _first_input_id(bound_field) -> str:
-    from django.forms import RadioSelect
-
     if isinstance(bound_field.field.widget, RadioSelect):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
