@@ -145,8 +145,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "csp",
     "planner",
     "planner_ops",
@@ -194,8 +192,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The wizard keeps its answers in the session, so sessions live in the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The wizard keeps its answers in the session, so sessions live in the database (Django's
+# database store, with its per-request look-up as fixed SQL).
+SESSION_ENGINE = "planner.session_store"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -209,9 +208,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # HTTPS=true says the site is served over HTTPS (directly or behind a proxy that
 # sets X-Forwarded-Proto). Only then do cookies become Secure and plain HTTP get
