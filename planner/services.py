@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from planner import tokens
@@ -39,23 +41,42 @@ def _history_entry(number: int, created_at: dt.datetime, note: str) -> dict:
     return {"number": number, "created_at": created_at.isoformat(), "note": note}
 
 
+def _encoded(data):
+    """Return `data` as a JSON column value, encoded here once.
+
+    The plan row and its revision row share the text (the recommendation is ~35 KB), and it
+    is encoded before the write transaction starts, so the database's single write lock is
+    held for SQL only (issue 7: POST /api/plans under load).
+    """
+    return Cast(models.Value(json.dumps(data)), output_field=models.JSONField())
+
+
+def _set(instance, values: dict) -> None:
+    for key, value in values.items():
+        setattr(instance, key, value)
+
+
 def create_plan(*, name: str, answers: Answers) -> SavedPlan:
     """Store a new plan at revision 1 and return it with its two plaintext links."""
     recommendation = recommend(answers)
     share_token, edit_token = tokens.new_token(), tokens.new_token()
     now = timezone.now()
+    data = {
+        "answers": answers.to_dict(),
+        "recommendation": recommendation.to_dict(),
+        "history": [_history_entry(1, now, "")],
+    }
+    encoded = {key: _encoded(value) for key, value in data.items()}
     plan = Plan(
         name=name,
         revision=1,
-        answers=answers.to_dict(),
-        recommendation=recommendation.to_dict(),
         rules_version=recommendation.rules_version,
-        history=[_history_entry(1, now, "")],
         created_at=now,
         updated_at=now,
         share_token_hash=tokens.hash_token(share_token),
         edit_token_hash=tokens.hash_token(edit_token),
         share_token_sealed=tokens.seal_share_token(share_token, edit_token=edit_token),
+        **encoded,
     )
     with transaction.atomic():
         plan.save(force_insert=True)
@@ -63,11 +84,12 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
             plan=plan,
             number=1,
             name=plan.name,
-            answers=plan.answers,
-            recommendation=plan.recommendation,
+            answers=encoded["answers"],
+            recommendation=encoded["recommendation"],
             rules_version=plan.rules_version,
             created_at=now,
         )
+    _set(plan, data)
     return SavedPlan(plan=plan, share_token=share_token, edit_token=edit_token)
 
 
@@ -92,22 +114,26 @@ def update_plan(
         "recommendation": recommendation.to_dict(),
         "rules_version": recommendation.rules_version,
     }
+    encoded = {
+        **fields,
+        "answers": _encoded(fields["answers"]),
+        "recommendation": _encoded(fields["recommendation"]),
+    }
     history = [*plan.history, _history_entry(number, now, note)]
     with transaction.atomic():
         updated = 0
         if plan.revision == expected_revision:
             updated = Plan.objects.filter(pk=plan.pk, revision=expected_revision).update(
-                revision=number, history=history, updated_at=now, **fields
+                revision=number, history=_encoded(history), updated_at=now, **encoded
             )
         if not updated:
             current = PlanRevision.objects.filter(plan_id=plan.pk).order_by("-number").first()
             raise StaleRevision(current)
         revision = PlanRevision.objects.create(
-            plan=plan, number=number, note=note, created_at=now, **fields
+            plan=plan, number=number, note=note, created_at=now, **encoded
         )
-    plan.revision, plan.history, plan.updated_at = number, history, now
-    for key, value in fields.items():
-        setattr(plan, key, value)
+    _set(revision, fields)
+    _set(plan, {"revision": number, "history": history, "updated_at": now, **fields})
     return revision
 
 
