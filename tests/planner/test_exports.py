@@ -1,12 +1,17 @@
+import copy
+import gc
 import io
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from planner import exports
+from planner.engine.recommend import recommend
+from planner.engine.validation import parse_answers
 from tests.planner.export_helpers import SHARE_URL, TYPICAL_ANSWERS, make_document
 
 HOSTILE_NAME = '<img src="file:///etc/hostname"><link rel=attachment href="file:///etc/passwd">'
@@ -69,6 +74,14 @@ def test_pdf_footer_numbers_pages_out_of_total(typical_pdf, typical_text):
     pages = len(PdfReader(io.BytesIO(typical_pdf)).pages)
     assert f"Page 1 of {pages}" in typical_text
     assert f"Page {pages} of {pages}" in typical_text
+
+
+def test_later_pages_carry_the_running_header_and_footer(typical_pdf):
+    page = " ".join(PdfReader(io.BytesIO(typical_pdf)).pages[1].extract_text().split())
+    assert "Contoso mail flow" in page
+    assert "Revision 1" in page
+    assert "Connector Planner · 27 November 2026, 09:30 UTC" in page
+    assert re.search(r"Page 2 of \d+", page)
 
 
 def test_pdf_carries_the_guidance_disclaimer(typical_text):
@@ -186,8 +199,34 @@ def test_new_revision_is_rendered_afresh(typical_pdf):
     assert "Revision 2" in pdf_text(pdf)
 
 
-def test_warm_up_renders_without_error():
+def test_warm_up_renders_caches_nothing_and_freezes_what_is_loaded(monkeypatch):
+    monkeypatch.setattr(exports, "_pdf_cache", OrderedDict())
     exports.warm_up()
+    assert not exports._pdf_cache  # the warm-up plan is nobody's PDF
+    assert gc.get_freeze_count() > 0  # loaded modules are out of the collector's way
+
+
+def test_renders_raise_the_collector_threshold_only_while_they_run():
+    before = gc.get_threshold()
+    with exports._fewer_collections():
+        assert gc.get_threshold()[0] == max(exports.RENDER_GC_THRESHOLD, before[0])
+        with exports._fewer_collections():  # a second render at the same time
+            pass
+        assert gc.get_threshold()[0] == max(exports.RENDER_GC_THRESHOLD, before[0])
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), exports._fewer_collections():
+        raise ValueError("a failed render")
+    assert gc.get_threshold() == before
+
+
+def test_warm_up_plan_takes_the_paths_of_a_typical_plan():
+    # The warm-up plan must stay valid and keep exercising what a typical PDF renders.
+    answers = parse_answers(copy.deepcopy(exports.WARM_UP_ANSWERS))
+    recommendation = recommend(answers).to_dict()
+    assert recommendation["powershell"]["exchange_online"]
+    assert recommendation["powershell"]["on_premises"]
+    assert recommendation["devices"]
+    assert len(recommendation["connectors"]) >= 4
 
 
 # --- shared context ------------------------------------------------------------------------
