@@ -136,6 +136,15 @@ def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, objec
     return name, answers
 
 
+def _json_bytes(data) -> bytes:
+    """Return `data` encoded as JsonResponse would encode it, for keeping in a cache."""
+    return json.dumps(data, cls=DjangoJSONEncoder).encode()
+
+
+def _json_response(content: bytes) -> HttpResponse:
+    return HttpResponse(content, content_type="application/json")
+
+
 def public_url(request, path: str) -> str:
     """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set."""
     base = settings.PLANNER_PUBLIC_BASE_URL
@@ -150,12 +159,11 @@ def evaluate(request):
         body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
         if name is not None:
             body = {"name": name, **body}
-        return json.dumps(body, cls=DjangoJSONEncoder).encode()
+        return _json_bytes(body)
 
     # The engine is a pure function of the validated answers (frozen, hashable), and scripts
     # and the wizard's users ask about the same answers again and again.
-    content = _evaluations.get_or_make((name, answers), encode)
-    return HttpResponse(content, content_type="application/json")
+    return _json_response(_evaluations.get_or_make((name, answers), encode))
 
 
 @api_view("POST")
@@ -185,11 +193,12 @@ def plan_detail(request, share_token):
     def encode() -> bytes:
         document = plan_document(plan, share_token=share_token)
         document["share_url"] = share_url
-        return json.dumps(document, cls=DjangoJSONEncoder).encode()
+        return _json_bytes(document)
 
     # Encoding the 40 KB document cost more than the rest of the request (issue 7).
-    content = _plan_documents.get_or_make(memo.plan_key(plan, share_token, share_url), encode)
-    response = HttpResponse(content, content_type="application/json")
+    response = _json_response(
+        _plan_documents.get_or_make(memo.plan_key(plan, share_token, share_url), encode)
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

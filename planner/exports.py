@@ -11,7 +11,6 @@ import hashlib
 import logging
 import re
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from planner import memo
 from planner.engine.answers import Answers
 from planner.engine.recommendation import ENDPOINT_LABELS
 from planner.engine.summary import answer_rows
@@ -64,8 +64,7 @@ _slots = threading.BoundedSemaphore(getattr(settings, "PDF_MAX_CONCURRENCY", Non
 # A plan revision never changes, and admins, reviewers and approvers all download the same
 # PDF, so keep the last few in memory (about 75 KB each), keyed by everything that was rendered.
 PDF_CACHE_SIZE = 32
-_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
-_pdf_cache_lock = threading.Lock()
+_pdf_cache = memo.Recent(PDF_CACHE_SIZE)
 
 
 class PdfBusyError(RuntimeError):
@@ -198,21 +197,16 @@ def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") ->
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
     html = render_to_string("planner/plan_pdf.html", plan_context(document, share_url=share_url))
     key = hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
-    with _pdf_cache_lock:
-        if key in _pdf_cache:
-            _pdf_cache.move_to_end(key)
-            return _pdf_cache[key]
+    return _pdf_cache.get_or_make(key, lambda: _render_in_a_slot(html, page_size))
+
+
+def _render_in_a_slot(html: str, page_size: str) -> bytes:
     if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
         raise PdfBusyError("Too many PDFs are being rendered; try again in a moment.")
     try:
-        pdf = _write_pdf(html, page_size)
+        return _write_pdf(html, page_size)
     finally:
         _slots.release()
-    with _pdf_cache_lock:
-        _pdf_cache[key] = pdf
-        while len(_pdf_cache) > PDF_CACHE_SIZE:
-            _pdf_cache.popitem(last=False)
-    return pdf
 
 
 def warm_up() -> None:

@@ -70,6 +70,13 @@ class Wizard:
         self.press("Continue")
         self.answer("No")
 
+    def no_devices_to_partner_details(self):
+        """From the devices question to the partner details step; returns the page."""
+        self.devices("No")
+        self.press("Continue")
+        self.answer("Yes")
+        return self.page
+
     def save(self, name="Test plan"):
         assert self.heading() == "Check your answers before saving your plan"
         self.fill("Plan name", name)
@@ -154,10 +161,7 @@ def fill_partner(page, number, *, name, domains, direction=None, ips=None):
 
 def test_two_partner_path_with_add_and_remove(wizard, screenshot):
     wizard.start().server_and_subscription("none", EXO)
-    wizard.devices("No")
-    wizard.press("Continue")
-    wizard.answer("Yes")
-    page = wizard.page
+    page = wizard.no_devices_to_partner_details()
     fill_partner(page, 1, name="Fabrikam Bank", domains="fabrikam.com")
     wizard.press("Add another partner")
     assert page.locator("#partner-0").get_by_label("Partner name").input_value() == "Fabrikam Bank"
@@ -184,10 +188,7 @@ def test_two_partner_path_with_add_and_remove(wizard, screenshot):
 
 def test_enter_in_a_partner_field_continues_rather_than_removing(wizard):
     wizard.start().server_and_subscription("none", EXO)
-    wizard.devices("No")
-    wizard.press("Continue")
-    wizard.answer("Yes")
-    page = wizard.page
+    page = wizard.no_devices_to_partner_details()
     fill_partner(page, 1, name="Fabrikam", domains="fabrikam.com")
     wizard.press("Add another partner")
     fill_partner(page, 2, name="Contoso Bank", domains="contosobank.com")
