@@ -11,7 +11,6 @@ work tree's state doesn't matter):
 
     git clone https://github.com/MicrosoftDocs/office-docs-powershell /tmp/office-docs-powershell
     .venv/bin/python tests/data/cmdlets/extract.py /tmp/office-docs-powershell --commit <sha>
-    .venv/bin/ruff format tests/data/cmdlets    # no-op for JSON; keeps the habit
     .venv/bin/pytest tests/planner/engine/test_cmdlet_reference.py
 
 Without --commit it reads the clone's HEAD and records that commit. The cmdlets are
