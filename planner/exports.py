@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from planner import memo
+from planner.diagram import mail_flow
 from planner.engine.answers import Answers
 from planner.engine.recommendation import ENDPOINT_LABELS
 from planner.engine.summary import answer_rows
@@ -95,6 +96,7 @@ def plan_context(document: dict, *, share_url: str) -> dict:
         "updated_on": _display_date(document["updated_at"]),
         "share_url": share_url,
         "summary": recommendation["summary"],
+        "mail_flow": mail_flow(document["answers"], recommendation),
         "answers": answer_rows(Answers.from_dict(document["answers"])),
         "connectors": [_connector(item, guides) for item in recommendation["connectors"]],
         "devices": _devices(devices, guides) if devices else None,
