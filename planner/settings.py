@@ -157,13 +157,14 @@ MIDDLEWARE = [
     "planner.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "planner.middleware.PrivatePageMiddleware",
-    "planner.middleware.RateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that a 429 still passes through every header-setting middleware above.
+    "planner.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "planner.urls"
