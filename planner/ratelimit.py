@@ -20,8 +20,8 @@ from planner_ops.models import RateLimitBucket
 
 CREATE, LOOKUP = "create", "lookup"
 
-# Saving a plan: the API's POST /api/plans and the wizard's last step, which saves.
-_CREATE_PATHS = re.compile(r"^/(?:api/plans/?|wizard/[^/]+/check/?)$")
+# Saving a plan through the API. The wizard counts its saves itself (wherever they are posted).
+_CREATE_PATHS = re.compile(r"^/api/plans/?$")
 # Anything that looks up a plan by token.
 _LOOKUP_PATHS = re.compile(r"^/(?:p|e|wizard/edit)/[^/]+|^/api/plans/[^/]+")
 # Buckets untouched for this long are deleted when a client opens a new one.
