@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http.request import split_domain_port
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -146,9 +147,19 @@ def _json_response(content: bytes) -> HttpResponse:
 
 
 def public_url(request, path: str) -> str:
-    """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set."""
+    """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set.
+
+    Otherwise on the request's host, lower-cased and with a port only if it is the one the
+    server listens on: cached PDFs and documents embed this URL, so the Host header's case and
+    port must not make a new cache entry (and a fresh render) per variant (review A11).
+    """
     base = settings.PLANNER_PUBLIC_BASE_URL
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+    if base:
+        return f"{base}{path}"
+    domain, port = split_domain_port(request.get_host())
+    default = {"http": "80", "https": "443"}[request.scheme]
+    keep = port and port == str(request.get_port()) and port != default
+    return f"{request.scheme}://{domain}{':' + port if keep else ''}{path}"
 
 
 @api_view("POST")
