@@ -74,7 +74,7 @@ def _too_big():
 
 
 def read_json_object(request) -> dict:
-    """Return the request body as a JSON object, or raise ApiError (400, or 413 when too big)."""
+    """Return the request body as a JSON object, or raise ApiError (400, 413 or 415)."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     try:
         declared = int(length)
@@ -88,6 +88,9 @@ def read_json_object(request) -> dict:
         raise _too_big() from None
     if len(body) > MAX_BODY_BYTES:
         raise _too_big()
+    if body and request.content_type != "application/json":
+        # A cross-site <form enctype="text/plain"> must not be able to create plans (review C3).
+        raise ApiError(415, {"": ["Send the body as Content-Type: application/json."]})
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:

@@ -469,6 +469,8 @@ def _page_stylesheet(page_size: str):
 # others (headings, lists, quotes) only matter at the start, handled separately. Backslash
 # escapes keep the raw text readable in tickets that don't render Markdown.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+_BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):\/\/")
+_BARE_WWW = re.compile(r"(?i)\b(www)\.")
 _MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])|^([#=+-])")
 
 
@@ -476,6 +478,11 @@ def markdown_text(value) -> str:
     """Return `value` as inert Markdown text: no headings, links, code, HTML or table breaks."""
     text = " ".join(str(value).split())  # a newline would end a list item or a table row
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    # GFM's extended autolinks and @mentions (GitHub, GitLab): "https\[:\]//" and "www\[.\]" no
+    # longer link, and a word joiner after "@" stops mentions and e-mail links (review A15).
+    text = _BARE_URL.sub(lambda match: f"{match[1]}\\[:\\]//", text)
+    text = _BARE_WWW.sub(lambda match: f"{match[1]}\\[.\\]", text)
+    text = text.replace("@", "@\u2060")
     return _MARKDOWN_LINE_START.sub(
         lambda match: f"{match[1]}\\{match[2]}" if match[1] else f"\\{match[3]}", text
     )

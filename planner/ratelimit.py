@@ -60,7 +60,7 @@ def client_address(meta) -> str:
         if hops:
             address = hops[-proxies] if len(hops) >= proxies else hops[0]
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(_without_port(address))
     except ValueError:
         return "unknown"
     if ip.version == 6:
@@ -68,6 +68,15 @@ def client_address(meta) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def _without_port(address: str) -> str:
+    # Some load balancers append the client's port: "203.0.113.5:4711", "[2001:db8::1]:443".
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    if address.count(":") == 1:
+        return address.partition(":")[0]
+    return address
 
 
 def hit(scope: str, client: str, *, limit: int, period: int, now: float | None = None) -> Verdict:

@@ -384,3 +384,11 @@ def test_concurrent_requests_for_one_pdf_render_it_once(monkeypatch):
     for thread in threads:
         thread.join()
     assert len(renders) == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["https://evil.example/phish", "www.evil.example", "@everyone", "x@evil.example"]
+)
+def test_markdown_leaves_no_bare_url_or_mention_to_autolink(value):
+    text = exports.markdown_text(value)
+    assert not re.search(r"(?i)https?://|www\.|@\w", text)

@@ -218,3 +218,13 @@ def test_concurrent_hits_are_all_counted():
     for worker in workers:
         worker.join()
     assert RateLimitBucket.objects.get(key="lookup:192.0.2.1").hits == threads * per_thread
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [("203.0.113.5:4711", "203.0.113.5"), ("[2001:db8::1]:443", "2001:db8::/64")],
+)
+def test_client_address_with_a_port_counts_as_the_address(settings, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = 1
+    meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert ratelimit.client_address(meta) == expected

@@ -129,3 +129,16 @@ def test_a_save_racing_an_edit_link_rotation_changes_nothing(client, monkeypatch
     assert save_edit(client, url, "PWNED").status_code == 404
     saved.plan.refresh_from_db()
     assert (saved.plan.name, saved.plan.revision) == ("Mine", 1)
+
+
+@pytest.mark.parametrize("note", ["x\u202eevil", "zero\u200bwidth"])
+def test_a_revision_note_with_bidi_or_zero_width_characters_is_refused(client, note):
+    saved = make_plan(name="Mine")
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    data = {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine", "check-note": note}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "not allowed" in page(response)
+    saved.plan.refresh_from_db()
+    assert saved.plan.revision == 1
