@@ -24,7 +24,7 @@ COPY . .
 RUN pip install -e .
 
 # The key only lets settings load for collectstatic; it is not kept in the image.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY=collectstatic-only-not-a-secret-but-long-enough-for-the-settings python manage.py collectstatic --noinput --verbosity 0
 
 USER planner
 VOLUME /data

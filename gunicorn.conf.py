@@ -25,6 +25,17 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 
+# gunicorn trusts X-Forwarded-Proto/-Ssl/-Protocol from 127.0.0.1 by default; honour them only
+# when the deployment says a proxy sets them, as Django does (review C12).
+if (os.environ.get("TRUST_X_FORWARDED_PROTO") or "").strip().lower() not in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+
 # Small request heads: nothing in this app needs long URLs or many headers.
 limit_request_line = 4094
 limit_request_fields = 50

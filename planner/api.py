@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from django.views.decorators.csrf import csrf_exempt
 
 from planner import memo, services
@@ -73,7 +74,7 @@ def _too_big():
 
 
 def read_json_object(request) -> dict:
-    """Return the request body as a JSON object, or raise ApiError (400, or 413 when too big)."""
+    """Return the request body as a JSON object, or raise ApiError (400, 413 or 415)."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     try:
         declared = int(length)
@@ -87,6 +88,9 @@ def read_json_object(request) -> dict:
         raise _too_big() from None
     if len(body) > MAX_BODY_BYTES:
         raise _too_big()
+    if body and request.content_type != "application/json":
+        # A cross-site <form enctype="text/plain"> must not be able to create plans (review C3).
+        raise ApiError(415, {"": ["Send the body as Content-Type: application/json."]})
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:
@@ -146,9 +150,19 @@ def _json_response(content: bytes) -> HttpResponse:
 
 
 def public_url(request, path: str) -> str:
-    """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set."""
+    """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set.
+
+    Otherwise on the request's host, lower-cased and with a port only if it is the one the
+    server listens on: cached PDFs and documents embed this URL, so the Host header's case and
+    port must not make a new cache entry (and a fresh render) per variant (review A11).
+    """
     base = settings.PLANNER_PUBLIC_BASE_URL
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+    if base:
+        return f"{base}{path}"
+    domain, port = split_domain_port(request.get_host())
+    default = {"http": "80", "https": "443"}[request.scheme]
+    keep = port and port == str(request.get_port()) and port != default
+    return f"{request.scheme}://{domain}{':' + port if keep else ''}{path}"
 
 
 @api_view("POST")

@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -189,6 +189,57 @@ def _display_date(stamp: str) -> str:
 
 # --- PDF -----------------------------------------------------------------------------------
 
+# What one PDF shows at most (review A11: a maximal plan, 50 partners x 50 domains x 50 addresses,
+# took 18-148 s to render). Beyond these the PDF says where the rest is: the shared plan page
+# and the .ps1 downloads always have everything.
+PDF_MAX_CONNECTORS = 30
+PDF_MAX_VALUE_CHARS = 300
+PDF_MAX_SCRIPT_LINES = 250
+PDF_MAX_SCRIPT_CHARS = 20_000
+PDF_MAX_CHECKLIST_ITEMS = 60
+
+
+def _clip(text: str, *, more: str) -> str:
+    if len(text) <= PDF_MAX_VALUE_CHARS:
+        return text
+    head = text[:PDF_MAX_VALUE_CHARS].rsplit(", ", 1)[0]
+    return f"{head}, … ({more})"
+
+
+def pdf_context(document: dict, *, share_url: str) -> dict:
+    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is."""
+    context = plan_context(document, share_url=share_url)
+    more = "the full list is on the shared plan"
+    context["answers"] = [
+        replace(row, answer=_clip(str(row.answer), more=more)) for row in context["answers"]
+    ]
+    connectors = context["connectors"]
+    context["connectors"] = [
+        {
+            **connector,
+            "setting_rows": [
+                replace(row, value=_clip(row.value, more=more)) for row in connector["setting_rows"]
+            ],
+        }
+        for connector in connectors[:PDF_MAX_CONNECTORS]
+    ]
+    context["connectors_left_out"] = max(0, len(connectors) - PDF_MAX_CONNECTORS)
+    for script in context["scripts"]:
+        lines = script["text"].splitlines()
+        kept, size = 0, 0
+        while kept < min(len(lines), PDF_MAX_SCRIPT_LINES) and size <= PDF_MAX_SCRIPT_CHARS:
+            size += len(lines[kept]) + 1
+            kept += 1
+        if kept < len(lines):
+            script["text"] = "\n".join(lines[:kept])
+            script["left_out"] = len(lines) - kept
+    room = PDF_MAX_CHECKLIST_ITEMS
+    for phase in context["checklist"]:
+        phase["left_out"] = max(0, len(phase["items"]) - room)
+        phase["items"] = phase["items"][:room]
+        room -= len(phase["items"])
+    return context
+
 
 def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") -> bytes:
     """Return the plan as a tagged PDF; `page_size` is "a4" or "letter".
@@ -197,9 +248,37 @@ def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") ->
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
-    html = render_to_string("planner/plan_pdf.html", plan_context(document, share_url=share_url))
+    html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
     key = hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
-    return _pdf_cache.get_or_make(key, lambda: _render_in_a_slot(html, page_size))
+    with _one_render_of(key):
+        return _pdf_cache.get_or_make(key, lambda: _render_in_a_slot(html, page_size))
+
+
+_renders_lock = threading.Lock()
+_renders: dict[str, list] = {}  # document key -> [lock, number of requests using it]
+
+
+@contextmanager
+def _one_render_of(key: str):
+    """Let one request at a time render a given document; the others then find it cached.
+
+    So repeated requests for one (large) plan take one render slot, not all of them.
+    """
+    with _renders_lock:
+        entry = _renders.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        if not entry[0].acquire(timeout=SLOT_WAIT_SECONDS):
+            raise PdfBusyError("This PDF is still being made; try again in a moment.")
+        try:
+            yield
+        finally:
+            entry[0].release()
+    finally:
+        with _renders_lock:
+            entry[1] -= 1
+            if not entry[1]:
+                del _renders[key]
 
 
 def _render_in_a_slot(html: str, page_size: str) -> bytes:
@@ -392,6 +471,8 @@ def _page_stylesheet(page_size: str):
 # others (headings, lists, quotes) only matter at the start, handled separately. Backslash
 # escapes keep the raw text readable in tickets that don't render Markdown.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
+_BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):\/\/")
+_BARE_WWW = re.compile(r"(?i)\b(www)\.")
 _MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])|^([#=+-])")
 
 
@@ -399,6 +480,11 @@ def markdown_text(value) -> str:
     """Return `value` as inert Markdown text: no headings, links, code, HTML or table breaks."""
     text = " ".join(str(value).split())  # a newline would end a list item or a table row
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    # GFM's extended autolinks and @mentions (GitHub, GitLab): "https\[:\]//" and "www\[.\]" no
+    # longer link, and a word joiner after "@" stops mentions and e-mail links (review A15).
+    text = _BARE_URL.sub(lambda match: f"{match[1]}\\[:\\]//", text)
+    text = _BARE_WWW.sub(lambda match: f"{match[1]}\\[.\\]", text)
+    text = text.replace("@", "@\u2060")
     return _MARKDOWN_LINE_START.sub(
         lambda match: f"{match[1]}\\{match[2]}" if match[1] else f"\\{match[3]}", text
     )

@@ -63,15 +63,20 @@ class RateLimitMiddleware:
 
     def __call__(self, request):
         scope = ratelimit.scope_for(request.method, request.path_info)
-        rate = scope and getattr(settings, f"RATE_LIMIT_{scope.upper()}")
-        if rate:
-            limit, period = rate
-            verdict = ratelimit.hit(
-                scope, ratelimit.client_address(request.META), limit=limit, period=period
-            )
-            if not verdict.allowed:
-                return too_many_requests(request, verdict)
-        return self.get_response(request)
+        refused = scope and over_limit(request, scope)
+        return refused or self.get_response(request)
+
+
+def over_limit(request, scope: str):
+    """Count `request` against `scope`'s limit; return the 429 response if it is over, else None."""
+    rate = getattr(settings, f"RATE_LIMIT_{scope.upper()}")
+    if not rate:
+        return None
+    limit, period = rate
+    verdict = ratelimit.hit(
+        scope, ratelimit.client_address(request.META), limit=limit, period=period
+    )
+    return None if verdict.allowed else too_many_requests(request, verdict)
 
 
 def too_many_requests(request, verdict: ratelimit.Verdict):

@@ -20,8 +20,8 @@ from planner_ops.models import RateLimitBucket
 
 CREATE, LOOKUP = "create", "lookup"
 
-# Saving a plan: the API's POST /api/plans and the wizard's last step, which saves.
-_CREATE_PATHS = re.compile(r"^/(?:api/plans/?|wizard/[^/]+/check/?)$")
+# Saving a plan through the API. The wizard counts its saves itself (wherever they are posted).
+_CREATE_PATHS = re.compile(r"^/api/plans/?$")
 # Anything that looks up a plan by token.
 _LOOKUP_PATHS = re.compile(r"^/(?:p|e|wizard/edit)/[^/]+|^/api/plans/[^/]+")
 # Buckets untouched for this long are deleted when a client opens a new one.
@@ -60,7 +60,7 @@ def client_address(meta) -> str:
         if hops:
             address = hops[-proxies] if len(hops) >= proxies else hops[0]
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(_without_port(address))
     except ValueError:
         return "unknown"
     if ip.version == 6:
@@ -68,6 +68,15 @@ def client_address(meta) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def _without_port(address: str) -> str:
+    # Some load balancers append the client's port: "203.0.113.5:4711", "[2001:db8::1]:443".
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    if address.count(":") == 1:
+        return address.partition(":")[0]
+    return address
 
 
 def hit(scope: str, client: str, *, limit: int, period: int, now: float | None = None) -> Verdict:

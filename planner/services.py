@@ -94,12 +94,20 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
 
 
 def update_plan(
-    plan: Plan, *, name: str, answers: Answers, expected_revision: int, note: str = ""
+    plan: Plan,
+    *,
+    name: str,
+    answers: Answers,
+    expected_revision: int,
+    note: str = "",
+    edit_token_hash: str | None = None,
 ) -> PlanRevision:
     """Save a new revision of `plan`, or raise `StaleRevision` if it moved past `expected_revision`.
 
     The revision number is bumped by a conditional UPDATE, so of two editors who opened the
     same revision exactly one wins and the other is told; nothing is silently overwritten.
+    With `edit_token_hash`, raise `WrongEditToken` unless the plan's edit link still has it
+    (checked by the same UPDATE, so a concurrent rotation cannot slip in between).
     """
     note = " ".join(note.split())[:NOTE_MAX]
     if plan.revision != expected_revision:
@@ -123,10 +131,18 @@ def update_plan(
     with transaction.atomic():
         updated = 0
         if plan.revision == expected_revision:
-            updated = Plan.objects.filter(pk=plan.pk, revision=expected_revision).update(
+            matching = Plan.objects.filter(pk=plan.pk, revision=expected_revision)
+            if edit_token_hash is not None:
+                matching = matching.filter(edit_token_hash=edit_token_hash)
+            updated = matching.update(
                 revision=number, history=_encoded(history), updated_at=now, **encoded
             )
         if not updated:
+            if (
+                edit_token_hash is not None
+                and not Plan.objects.filter(pk=plan.pk, edit_token_hash=edit_token_hash).exists()
+            ):
+                raise WrongEditToken
             current = PlanRevision.objects.filter(plan_id=plan.pk).order_by("-number").first()
             raise StaleRevision(current)
         revision = PlanRevision.objects.create(

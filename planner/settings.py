@@ -86,10 +86,19 @@ def env_rate(name, default):
     return int(count), RATE_PERIODS[period.strip()]
 
 
+SECRET_KEY_MIN_LENGTH = 50  # Django's own deployment check (security.W009) asks for this much
+
+
 def secret_key(*, debug, value):
-    """Return the secret key to use; refuse to run without one unless debugging."""
-    if value:
+    """Return the secret key to use; refuse to run without a long one unless debugging."""
+    if value and (debug or len(value) >= SECRET_KEY_MIN_LENGTH):
         return value
+    if value:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is shorter than {SECRET_KEY_MIN_LENGTH} characters. Set it to a long "
+            "random string (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+        )
     if debug:
         return "django-insecure-dev-only-key-never-use-in-production"
     raise ImproperlyConfigured(
@@ -157,13 +166,14 @@ MIDDLEWARE = [
     "planner.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "planner.middleware.PrivatePageMiddleware",
-    "planner.middleware.RateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that a 429 still passes through every header-setting middleware above.
+    "planner.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "planner.urls"

@@ -13,6 +13,9 @@ import hmac
 import re
 import secrets
 
+from django.core import signing
+from django.utils.crypto import salted_hmac
+
 TOKEN_BYTES = 32  # 256 bits
 TOKEN_LENGTH = 43  # base64url of 32 bytes, without padding
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"
@@ -60,4 +63,29 @@ def seal_share_token(share_token: str, *, edit_token: str) -> str:
 def unseal_share_token(sealed: str, *, edit_token: str) -> str:
     """Return the share token sealed by `seal_share_token()` with the same edit token."""
     raw = bytes(a ^ b for a, b in zip(bytes.fromhex(sealed), _keystream(edit_token), strict=True))
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def seal_with_secret(token: str, *, purpose: str) -> str:
+    """Return `token` encrypted with a key derived from SECRET_KEY, signed and timestamped.
+
+    For tokens the server must keep for a while (a wizard run's edit link, the link shown after
+    a save): the value is useless without SECRET_KEY, so a copy of the database opens nothing.
+    """
+    nonce = secrets.token_bytes(16)
+    stream = salted_hmac(purpose, nonce, algorithm="sha256").digest()
+    sealed = nonce + bytes(a ^ b for a, b in zip(_token_bytes(token), stream, strict=True))
+    return signing.dumps(base64.urlsafe_b64encode(sealed).decode("ascii"), salt=purpose)
+
+
+def unseal_with_secret(value: object, *, purpose: str, max_age: float | None = None) -> str | None:
+    """Return the token `seal_with_secret()` sealed, or None if it is damaged or too old."""
+    try:
+        sealed = base64.urlsafe_b64decode(signing.loads(value, salt=purpose, max_age=max_age))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if len(sealed) != 16 + TOKEN_BYTES:
+        return None
+    stream = salted_hmac(purpose, sealed[:16], algorithm="sha256").digest()
+    raw = bytes(a ^ b for a, b in zip(sealed[16:], stream, strict=True))
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

@@ -417,7 +417,10 @@ def _compare_numbers(params) -> tuple[tuple[int, int] | None, str]:
     given = {key: params.get(key, "").strip() for key in ("from", "to")}
     if not any(given.values()):
         return None, ""
-    if not all(value.isdigit() and int(value) >= 1 for value in given.values()):
+    # Revision numbers fit a 64-bit column; longer digit strings are refused (SQLite would fail).
+    if not all(
+        value.isdigit() and len(value) <= 18 and int(value) >= 1 for value in given.values()
+    ):
         return None, "Choose the two revisions to compare."
     numbers = (int(given["from"]), int(given["to"]))
     if numbers[0] == numbers[1]:

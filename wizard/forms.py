@@ -20,6 +20,7 @@ from planner.engine.validation import (
     AnswersError,
     FieldError,
     clean_domain,
+    clean_free_text,
     clean_host,
     clean_plan_name,
     clean_sender_ip,
@@ -627,10 +628,14 @@ class CheckForm(StepForm):
         return engine_field(clean_plan_name)(self.cleaned_data["name"])
 
     def clean_note(self):
-        note = " ".join(self.cleaned_data.get("note", "").split())
-        if len(note) > NOTE_MAX:
-            raise forms.ValidationError(f"Keep the note to {NOTE_MAX} characters or fewer.")
-        return note
+        try:
+            return clean_free_text(
+                self.cleaned_data.get("note", ""), max_length=NOTE_MAX, label="note"
+            )
+        except FieldError as error:
+            if "characters or fewer" in str(error):
+                error = f"Keep the note to {NOTE_MAX} characters or fewer."
+            raise forms.ValidationError(str(error)) from None
 
     @classmethod
     def step_data_from(cls, answers, *, prefix):

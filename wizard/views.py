@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
 from django.forms import RadioSelect
@@ -20,11 +21,19 @@ from django.views.decorators.http import require_GET
 from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from planner import tokens
 from planner.engine import recommend
 from planner.engine.summary import answer_rows
 from planner.engine.validation import AnswersError, parse_answers
+from planner.middleware import over_limit
 from planner.models import Plan
-from planner.services import StaleRevision, create_plan, find_plan_by_edit_token, update_plan
+from planner.services import (
+    StaleRevision,
+    WrongEditToken,
+    create_plan,
+    find_plan_by_edit_token,
+    update_plan,
+)
 from wizard.forms import (
     STEP_FORMS,
     blank_partner,
@@ -40,6 +49,11 @@ logger = logging.getLogger(__name__)
 RUNS_KEY = "wizard_runs"
 SAVED_KEY = "wizard_saved"
 MAX_RUNS = 20
+# Plan links kept in the session are sealed with SECRET_KEY (see tokens.seal_with_secret), and
+# the "already saved" link expires: a copy of the sessions table opens no plan.
+EDIT_LINK = "wizard-edit-link"
+SAVED_LINK = "wizard-saved-link"
+SAVED_LINK_SECONDS = 3600
 PARTNER_DRAFT = "partner_draft"
 QUESTION_STEPS = tuple(step for step in STEPS if step != "check")
 
@@ -95,18 +109,24 @@ def storage_is_sound(data) -> bool:
         isinstance(edit, dict)
         and isinstance(edit.get("plan_id"), int)
         and isinstance(edit.get("revision"), int)
-        and isinstance(edit.get("token"), str)
+        and isinstance(edit.get("token_hash"), str)
+        and isinstance(edit.get("link"), str)
     )
 
 
-def session_expired(request, run: str, *, status: int = 410):
+def saved_url(request, run: str) -> str | None:
+    """Return the plan link of a run saved in the last SAVED_LINK_SECONDS, else None."""
     saved = request.session.get(SAVED_KEY)
-    saved_url = saved.get(run) if isinstance(saved, dict) else None
+    entry = saved.get(run) if isinstance(saved, dict) else None
+    if not isinstance(entry, list) or len(entry) != 2:
+        return None
+    token = tokens.unseal_with_secret(entry[0], purpose=SAVED_LINK, max_age=SAVED_LINK_SECONDS)
+    return f"/e/{token}/?{entry[1]}" if token else None
+
+
+def session_expired(request, run: str, *, status: int = 410):
     return render(
-        request,
-        "wizard/expired.html",
-        {"saved_url": saved_url if isinstance(saved_url, str) else None},
-        status=status,
+        request, "wizard/expired.html", {"saved_url": saved_url(request, run)}, status=status
     )
 
 
@@ -131,10 +151,19 @@ def edit(request, edit_token):
     run = new_run(
         request,
         step_data=step_data,
-        extra_data={"edit": {"plan_id": plan.pk, "revision": plan.revision, "token": edit_token}},
+        extra_data={
+            "edit": {
+                "plan_id": plan.pk,
+                "revision": plan.revision,
+                # What is checked against the plan on every request of the run (rotating the
+                # edit link ends the run), and the link itself sealed, for the pages to show.
+                "token_hash": plan.edit_token_hash,
+                "link": tokens.seal_with_secret(edit_token, purpose=EDIT_LINK),
+            }
+        },
         current="check",
     )
-    # The edit token stays in the session from here on; the wizard's URLs carry only the run id.
+    # The wizard's URLs carry only the run id; the session holds no plaintext token.
     return redirect("wizard:step", run=run, step="check")
 
 
@@ -212,11 +241,21 @@ class PlanWizard(NamedUrlSessionWizardView):
         if not storage_is_sound(request.session.get(storage_key(self.run_id))):
             request.session.pop(storage_key(self.run_id), None)
             return session_expired(request, self.run_id)
+        edit = request.session[storage_key(self.run_id)]["extra_data"].get("edit")
+        if edit and self.edited_plan(edit) is None:
+            # The edit link was replaced or the plan deleted: the run ends like an unknown link.
+            raise Http404("No plan has this edit link.")
         try:
             return super().dispatch(request, *args, **kwargs)
         except SuspiciousOperation:
             # formtools' answer to a missing or edited management form.
             return session_expired(request, self.run_id, status=400)
+
+    @staticmethod
+    def edited_plan(edit) -> Plan | None:
+        """Return the plan an edit run changes, if the link it was opened with still opens it."""
+        plan = Plan.objects.filter(pk=edit["plan_id"], edit_token_hash=edit["token_hash"]).first()
+        return plan if plan is not None and edit_token(edit) is not None else None
 
     def stored_form(self, step):
         """Return `step`'s form bound to its stored answers and validated; None if none stored."""
@@ -366,6 +405,12 @@ class PlanWizard(NamedUrlSessionWizardView):
             return redirect(
                 self.get_step_url(current if current in self.get_form_list() else STEPS[0])
             )
+        if not goto and (
+            posted_step != kwargs.get("step") or posted_step not in self.get_form_list()
+        ):
+            # A page answers only for its own step, and only while that step applies: formtools
+            # would take the posted step instead (skipping steps, or a KeyError if unknown).
+            return session_expired(self.request, self.run_id, status=400)
         return super().post(*args, **kwargs)
 
     def edit_partner_list(self, action):
@@ -417,27 +462,29 @@ class PlanWizard(NamedUrlSessionWizardView):
             step = where.step if where and where.step in self.get_form_list() else "server"
             return self.render_revalidation_failure(step, None)
         name, note = check.cleaned_data["name"], check.cleaned_data.get("note", "")
+        # Every save counts against the create limit, whichever URL it was posted to.
+        refused = over_limit(self.request, "create")
+        if refused is not None:
+            return refused
         edit = self.edit_info
         try:
             if edit:
-                plan = Plan.objects.filter(pk=edit["plan_id"]).first()
+                plan = self.edited_plan(edit)
                 if plan is None:
-                    return self.render_problem(
-                        check,
-                        "This plan no longer exists, so it cannot be updated. "
-                        "Start a new plan to save these answers.",
-                    )
+                    raise Http404("No plan has this edit link.")
+                token = edit_token(edit)
                 revision = update_plan(
                     plan,
                     name=name,
                     answers=answers,
                     expected_revision=edit["revision"],
                     note=note,
+                    edit_token_hash=edit["token_hash"],
                 )
-                url = f"/e/{edit['token']}/?updated={revision.number}"
+                query = f"updated={revision.number}"
             else:
                 saved = create_plan(name=name, answers=answers)
-                url = f"/e/{saved.edit_token}/?saved=1"
+                token, query = saved.edit_token, "saved=1"
         except StaleRevision as exc:
             # Saving again replaces the newer revision: the admin has been told and chose to.
             self.storage.extra_data = {
@@ -452,20 +499,23 @@ class PlanWizard(NamedUrlSessionWizardView):
                 "Your plan could not be saved because of a problem on our side. Your answers "
                 "are kept: try “Save plan” again in a minute.",
             )
-        self.finish_run(url)
-        return redirect(url)
+        except WrongEditToken:
+            raise Http404("No plan has this edit link.") from None
+        self.finish_run(token, query)
+        return redirect(f"/e/{token}/?{query}")
 
     def render_problem(self, form, message="", *, stale=None):
         self.storage.current_step = "check"
         return self.render(form, problem=message, stale=stale)
 
-    def finish_run(self, url):
+    def finish_run(self, token, query):
         session = self.request.session
         session.pop(storage_key(self.run_id), None)
         session[RUNS_KEY] = [run for run in session.get(RUNS_KEY, []) if run != self.run_id]
         saved = session.get(SAVED_KEY)
         saved = dict(list(saved.items())[-MAX_RUNS + 1 :]) if isinstance(saved, dict) else {}
-        session[SAVED_KEY] = {**saved, self.run_id: url}
+        sealed = tokens.seal_with_secret(token, purpose=SAVED_LINK)
+        session[SAVED_KEY] = {**saved, self.run_id: [sealed, query]}
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -510,8 +560,16 @@ class PlanWizard(NamedUrlSessionWizardView):
             "recommendation": recommendation,
             "to_create": [c for c in recommendation.connectors if c.action == "create"],
             "to_review": [c for c in recommendation.connectors if c.action != "create"],
-            "plan_url": f"/e/{edit['token']}/" if edit else None,
+            "plan_url": f"/e/{edit_token(edit)}/" if edit else None,
         }
+
+
+def edit_token(edit: dict) -> str | None:
+    """Return the edit link's token an edit run holds sealed, if it still matches its hash."""
+    token = tokens.unseal_with_secret(
+        edit["link"], purpose=EDIT_LINK, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return token if token and tokens.token_matches(token, edit["token_hash"]) else None
 
 
 def _first_input_id(bound_field) -> str:

@@ -167,6 +167,16 @@ def clean_text(value: Any, *, max_length: int, label: str) -> str:
     text = " ".join(value.split())
     if not text:
         raise FieldError(f"Enter the {label}.")
+    return clean_free_text(text, max_length=max_length, label=label)
+
+
+def clean_free_text(value: str, *, max_length: int, label: str) -> str:
+    """Return text collapsed to one line (possibly empty), refusing controls and bidi marks.
+
+    Format characters (Cf) include the bidi overrides and zero-width characters that would let
+    a name or note show something other than what is stored.
+    """
+    text = " ".join(value.split())
     if len(text) > max_length:
         raise FieldError(f"The {label} must be {max_length} characters or fewer.")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):

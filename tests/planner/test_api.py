@@ -361,3 +361,13 @@ def test_schema_enums_match_the_engine(client):
 def test_schema_describes_the_error_statuses(client):
     responses = client.get("/api/schema").json()["paths"]["/api/plans"]["post"]["responses"]
     assert {"201", "400", "405", "413"} <= set(responses)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_plan_creation_refuses_a_body_that_is_not_json_with_415(client, content_type):
+    from planner.models import Plan
+
+    body = '{"answers":{"onprem_server":"none","subscription":"exchange-online"},"name":"x=y"}'
+    response = client.post("/api/plans", body, content_type=content_type)
+    assert response.status_code == 415
+    assert not Plan.objects.exists()

@@ -137,3 +137,25 @@ def test_compose_runs_the_app_with_postgresql():
     assert "image: postgres:16" in compose
     assert "DATABASE_URL: postgres://" in compose
     assert "SECRET_KEY: ${SECRET_KEY:?" in compose
+
+
+def test_compose_has_no_default_database_password():
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "POSTGRES_PASSWORD:-" not in compose
+    assert compose.count("${POSTGRES_PASSWORD:?") == 2
+
+
+@pytest.mark.parametrize("trust", ["", "false"])
+def test_gunicorn_trusts_no_forwarded_scheme_unless_told(monkeypatch, trust):
+    monkeypatch.setenv("TRUST_X_FORWARDED_PROTO", trust)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["forwarded_allow_ips"] == ""
+    assert config["secure_scheme_headers"] == {}
+
+
+def test_every_caller_passes_a_long_secret_key():
+    ci = (ROOT / ".ci" / "run").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "SECRET_KEY=ci " not in ci
+    for key in re.findall(r"SECRET_KEY=([\w-]+)", dockerfile):
+        assert len(key) >= 50

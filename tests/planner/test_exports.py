@@ -334,3 +334,61 @@ def test_markdown_fence_outlasts_backticks_in_a_script():
     document["recommendation"]["powershell"]["exchange_online"] = "# a ``` b ```` c"
     text = exports.render_plan_markdown(document, share_url=SHARE_URL)
     assert "`````powershell\n# a ``` b ```` c\n`````" in text
+
+
+def maximal_answers():
+    """Return the largest answers the API accepts: 50 partners x 50 domains x 50 addresses."""
+    answers = copy.deepcopy(TYPICAL_ANSWERS)
+    answers["partners"] = [
+        {
+            "name": f"Partner {number:02d}",
+            "domains": [f"d{index}.p{number}.example.com" for index in range(50)],
+            "direction": "both",
+            "require_tls": True,
+            "certificate_domain": f"mail.p{number}.example.com",
+            "sender_ips": [f"10.{number}.{index}.0/24" for index in range(50)],
+        }
+        for number in range(50)
+    ]
+    return answers
+
+
+def test_the_largest_plan_prints_a_bounded_pdf_saying_where_the_rest_is():
+    from django.template.loader import render_to_string
+
+    context = exports.pdf_context(make_document(maximal_answers()), share_url=SHARE_URL)
+    html = render_to_string("planner/plan_pdf.html", context)
+    assert len(html) < 250_000
+    assert "more connectors are not printed here" in html
+    assert "more lines are not printed here" in html
+
+
+def test_concurrent_requests_for_one_pdf_render_it_once(monkeypatch):
+    renders = []
+
+    def slow_write(html, page_size):
+        renders.append(page_size)
+        threading.Event().wait(0.2)
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(exports, "_write_pdf", slow_write)
+    document = make_document(revision=41)
+    threads = [
+        threading.Thread(
+            target=exports.render_plan_pdf, args=(document,), kwargs={"share_url": "x"}
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(renders) == 1
+
+
+@pytest.mark.parametrize(
+    "value", ["https://evil.example/phish", "www.evil.example", "@everyone", "x@evil.example"]
+)
+def test_markdown_leaves_no_bare_url_or_mention_to_autolink(value):
+    text = exports.markdown_text(value)
+    assert not re.search(r"(?i)https?://|www\.|@\w", text)

@@ -332,3 +332,27 @@ def test_download_name_falls_back_when_the_name_has_no_letters(client):
 
 def test_answers_are_stored_normalised(saved):
     assert saved.plan.answers == make_answers(answers_data()).to_dict()
+
+
+def test_host_port_and_case_variants_do_not_force_a_new_pdf_render(
+    client, saved, settings, monkeypatch
+):
+    from planner import exports, views
+
+    settings.ALLOWED_HOSTS = ["localhost"]
+    renders = []
+    monkeypatch.setattr(exports, "_write_pdf", lambda html, size: renders.append(html) or b"%PDF")
+    views._rendered_pdfs.clear()
+    exports._pdf_cache.clear()
+    for host in ("localhost:1", "localhost:2", "LOCALHOST:3"):
+        assert client.get(f"/p/{saved.share_token}/pdf", HTTP_HOST=host).status_code == 200
+    assert len(renders) == 1
+    assert "http://localhost/p/" in renders[0]
+
+
+@pytest.mark.parametrize("link", ["share", "edit", "unknown"])
+def test_compare_with_a_revision_number_past_64_bits_is_a_400(client, saved, link):
+    token = {"share": saved.share_token, "edit": saved.edit_token, "unknown": "A" * 43}[link]
+    prefix = "e" if link == "edit" else "p"
+    response = client.get(f"/{prefix}/{token}/compare/?from=1&to=9223372036854775808")
+    assert response.status_code in (400, 404)

@@ -4,8 +4,11 @@ import pytest
 from django.db import connection
 
 from planner import ratelimit
+from planner.models import Plan
 from planner_ops.models import RateLimitBucket
 from tests.planner.factories import CLOUD_ONLY, make_plan
+from tests.wizard.conftest import CLOUD_ONLY as WIZARD_CLOUD_ONLY
+from tests.wizard.conftest import WizardWalk
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,7 @@ def limits(settings):
     [
         ("POST", "/api/plans", "create"),
         ("POST", "/api/plans/", "create"),
-        ("POST", "/wizard/r1/check/", "create"),
+        ("POST", "/wizard/r1/check/", None),
         ("GET", "/p/tok/", "lookup"),
         ("GET", "/p/tok/pdf", "lookup"),
         ("POST", "/e/tok/rotate-share", "lookup"),
@@ -111,11 +114,39 @@ def test_api_plan_creation_is_limited(client, limits):
     assert statuses == [201, 201, 429]
 
 
+def answered_run(client):
+    walk = WizardWalk(client)
+    walk.answer(WIZARD_CLOUD_ONLY)
+    return walk
+
+
 def test_saving_from_the_wizard_counts_against_the_create_limit(client, limits):
+    walk = answered_run(client)
     for _ in range(2):
         ratelimit.hit("create", "127.0.0.1", limit=2, period=3600)
-    response = client.post("/wizard/anyrun/check/", {})
+    response = walk.post("check", {"name": "Over"})
     assert response.status_code == 429
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("url_step", ["server", "devices", "anything"])
+def test_a_save_posted_to_another_step_url_creates_no_plan_past_the_limit(client, limits, url_step):
+    walk = answered_run(client)
+    for _ in range(2):
+        ratelimit.hit("create", "127.0.0.1", limit=2, period=3600)
+    data = {f"{walk.prefix}-current_step": "check", "check-name": "Bypass"}
+    response = client.post(walk.url(url_step), data)
+    assert 400 <= response.status_code < 500
+    assert not Plan.objects.exists()
+
+
+def test_the_429_carries_the_security_headers_of_every_page(client, limits):
+    for _ in range(3):
+        client.get(f"/p/{TOKEN}/")
+    response = client.get(f"/p/{TOKEN}/")
+    assert response.status_code == 429
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_wizard_steps_before_saving_are_not_limited(client, limits):
@@ -187,3 +218,13 @@ def test_concurrent_hits_are_all_counted():
     for worker in workers:
         worker.join()
     assert RateLimitBucket.objects.get(key="lookup:192.0.2.1").hits == threads * per_thread
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [("203.0.113.5:4711", "203.0.113.5"), ("[2001:db8::1]:443", "2001:db8::/64")],
+)
+def test_client_address_with_a_port_counts_as_the_address(settings, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = 1
+    meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert ratelimit.client_address(meta) == expected

@@ -104,3 +104,8 @@ def test_server_refuses_nonsense_debug_value():
     result = run_django_setup(DEBUG="perhaps", SECRET_KEY="x")
     assert result.returncode != 0
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
+
+
+def test_a_secret_key_under_50_characters_is_refused_without_debug():
+    with pytest.raises(ImproperlyConfigured, match="shorter than 50"):
+        secret_key(debug=False, value="short")

@@ -2,8 +2,9 @@
 
 import pytest
 
-from planner.services import find_plan_by_edit_token, update_plan
+from planner.services import find_plan_by_edit_token, rotate_edit_token, update_plan
 from tests.planner.factories import make_answers, make_plan
+from wizard.views import PlanWizard
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +96,49 @@ def test_saving_again_after_a_stale_revision_replaces_it(client):
     assert find_plan_by_edit_token(saved.edit_token).name == "Mine"
 
 
-def test_edit_of_a_deleted_plan_explains_instead_of_crashing(client):
+def test_edit_run_of_a_deleted_plan_gets_the_unknown_link_page(client):
     saved = make_plan()
     url = open_editor(client, saved)
     run = url.split("/")[2]
     saved.plan.delete()
     response = client.post(url, {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine"})
+    assert response.status_code == 404
+
+
+def save_edit(client, url, name):
+    run = url.split("/")[2]
+    return client.post(url, {f"plan_wizard_{run}-current_step": "check", "check-name": name})
+
+
+def test_rotating_the_edit_link_ends_runs_opened_with_the_old_one(client):
+    saved = make_plan(name="Mine")
+    url = open_editor(client, saved)
+    rotate_edit_token(saved.plan, edit_token=saved.edit_token)
+    assert client.get(url).status_code == 404
+    assert save_edit(client, url, "PWNED after rotation").status_code == 404
+    saved.plan.refresh_from_db()
+    assert (saved.plan.name, saved.plan.revision) == ("Mine", 1)
+
+
+def test_a_save_racing_an_edit_link_rotation_changes_nothing(client, monkeypatch):
+    saved = make_plan(name="Mine")
+    url = open_editor(client, saved)
+    # The rotation lands after the run's check but before the UPDATE.
+    monkeypatch.setattr(PlanWizard, "edited_plan", staticmethod(lambda edit: saved.plan))
+    rotate_edit_token(saved.plan, edit_token=saved.edit_token)
+    assert save_edit(client, url, "PWNED").status_code == 404
+    saved.plan.refresh_from_db()
+    assert (saved.plan.name, saved.plan.revision) == ("Mine", 1)
+
+
+@pytest.mark.parametrize("note", ["x\u202eevil", "zero\u200bwidth"])
+def test_a_revision_note_with_bidi_or_zero_width_characters_is_refused(client, note):
+    saved = make_plan(name="Mine")
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    data = {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine", "check-note": note}
+    response = client.post(url, data)
     assert response.status_code == 200
-    assert "This plan no longer exists" in page(response)
+    assert "not allowed" in page(response)
+    saved.plan.refresh_from_db()
+    assert saved.plan.revision == 1

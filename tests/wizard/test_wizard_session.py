@@ -104,3 +104,51 @@ def test_oldest_runs_are_forgotten_after_twenty(client):
     for _ in range(20):
         WizardWalk(client)
     assert oldest.get("server").status_code == 410
+
+
+def test_sessions_hold_no_plan_token_after_a_wizard_create_and_edit(client):
+    from django.contrib.sessions.models import Session
+
+    from planner.services import find_plan_by_edit_token
+
+    walk = WizardWalk(client)
+    walk.answer(CLOUD_ONLY)
+    created = walk.post("check", {"name": "Cloud"})["Location"].split("/")[2]
+    editor = client.get(f"/wizard/edit/{created}/")["Location"]
+    walk.client.get(editor)
+    plan = find_plan_by_edit_token(created)
+    stored = "".join(str(row.get_decoded()) + row.session_data for row in Session.objects.all())
+    assert stored
+    assert created not in stored
+    assert plan.edit_token_hash in stored  # the edit run keeps the hash, not the link
+
+
+def test_a_saved_run_stops_offering_the_plan_link_after_an_hour(client, monkeypatch):
+    import time
+
+    walk = WizardWalk(client)
+    walk.answer(CLOUD_ONLY)
+    url = walk.post("check", {"name": "Cloud"})["Location"]
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = walk.get("check")
+    assert response.status_code == 410
+    assert url not in page(response)
+
+
+@pytest.mark.parametrize(
+    ("url_step", "posted_step"),
+    [("server", "bogus"), ("server", "hybrid"), ("server", "partner"), ("hybrid", "hybrid")],
+)
+def test_a_post_for_an_unknown_or_skipped_step_is_refused_with_400(walk, url_step, posted_step):
+    walk.answer(CLOUD_ONLY)
+    response = walk.client.post(walk.url(url_step), {f"{walk.prefix}-current_step": posted_step})
+    assert response.status_code == 400
+
+
+def test_a_post_whose_step_differs_from_its_url_saves_no_answer(walk):
+    walk.answer(CLOUD_ONLY[:1])
+    data = {f"{walk.prefix}-current_step": "subscription", "subscription-subscription": "other"}
+    response = walk.client.post(walk.url("server"), data)
+    assert response.status_code == 400
+    assert walk.stored("subscription") is None
