@@ -295,7 +295,7 @@ def _decode(reader: _Reader, data: bytes) -> str | None:
             return data[3:].decode("utf-8")
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")  # the BOM picks the byte order
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         reader.fail(
             "",
@@ -303,6 +303,14 @@ def _decode(reader: _Reader, data: bytes) -> str | None:
             "the export script wrote, unchanged.",
         )
         return None
+    if "\x00" in text:  # valid UTF-8 bytes, but really UTF-16 that lost its byte order mark
+        reader.fail(
+            "",
+            "The file isn't UTF-8 text: it looks like UTF-16 without a byte order mark. Upload "
+            "the file the export script wrote, unchanged.",
+        )
+        return None
+    return text
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
