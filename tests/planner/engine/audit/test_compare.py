@@ -7,8 +7,8 @@ import pytest
 from planner.engine.audit import compare, parse_exports
 from tests.planner.engine.audit.audit_helpers import (
     EMS_FILE,
-    data,
     current,
+    data,
     exo_export,
     inbound,
     outbound,
