@@ -113,13 +113,38 @@ def onprem_inbound_broad_ip_range(ctx: Context):
             )
 
 
+# Addresses that never arrive at Exchange Online as a sender's address. Documentation ranges
+# (TEST-NET) are left out on purpose: they stand in for public addresses in examples.
+_NOT_ROUTED = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+
+
+def _not_routed(network) -> bool:
+    return any(
+        network.version == other.version and network.overlaps(other) for other in _NOT_ROUTED
+    )
+
+
 def inbound_private_ip_address(ctx: Context):
     for connector in ctx.current.inbound_connectors:
         private = sorted(
             {
                 value
                 for value, network in _networks(connector["SenderIPAddresses"])
-                if not network.is_global
+                if _not_routed(network)
             }
         )
         if private:
@@ -302,8 +327,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "inbound-private-ip-address",
         "warning",
-        "Exchange Online sees the public address a message arrives from: private (RFC 1918) and "
-        "reserved addresses on an inbound connector never match.",
+        "Exchange Online sees the public address a message arrives from: private (RFC 1918), "
+        "shared (100.64.0.0/10), loopback and link-local addresses on an inbound connector "
+        "never match.",
         guide("enhanced_filtering").url,
         inbound_private_ip_address,
     ),

@@ -153,6 +153,6 @@ def audit_script(recommendation: Mapping[str, Any], comparison: Comparison) -> s
     ]
     if not comparison.compared_exchange_online:
         body = ["# Nothing to do yet: upload the Exchange Online export to compare with the plan."]
-    elif not body:
-        body = ["# Nothing to change: your connectors already match the plan."]
+    elif "@params" not in "\n".join(body):
+        body = ["# Nothing to change: your connectors already match the plan.", "", *body]
     return "\n".join([*header, *placeholders.section(), *body]).rstrip() + "\n"
