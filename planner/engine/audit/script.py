@@ -8,12 +8,11 @@ for the admin to uncomment. Quoting and placeholders come from `planner.engine.p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..powershell import RULE, _comment, _Placeholders, _splat, ps_quote
+from ..powershell import RULE, _comment, _pascal, _Placeholders, _splat, ps_quote
 from .compare import DIFFERS, MISSING, REMOVE, Comparison
 
 # Organization-wide fixes offered (commented out) for these findings.
@@ -74,10 +73,6 @@ def changes(recommendation: Mapping[str, Any], comparison: Comparison) -> tuple[
         if item.disposition == REMOVE:
             out.append(Change(f"Remove-{_noun(item.direction)}", item.name, commented=True))
     return tuple(out)
-
-
-def _pascal(text: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
 def audit_script(recommendation: Mapping[str, Any], comparison: Comparison) -> str:
