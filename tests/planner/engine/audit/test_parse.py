@@ -12,6 +12,8 @@ from planner.engine.audit import (
     MAX_FILE_BYTES,
     CurrentConfig,
     ExportError,
+    audit_script,
+    compare,
     from_dict,
     parse_exports,
 )
@@ -329,3 +331,15 @@ def test_any_value_swapped_in_a_server_export_in_any_encoding_imports_or_raises(
 def test_arbitrary_stored_dict_loads_or_raises_export_error(value):
     with contextlib.suppress(ExportError):
         assert isinstance(from_dict(value), CurrentConfig)
+
+
+PLAN = json.loads(data("plan-manual.json"))
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SAMPLE_PATHS), JSON)
+def test_whatever_imports_can_be_compared_and_scripted(path, new):
+    config = _outcome({EXO_FILE: json.dumps(_replace(SAMPLE, path, new)).encode()})
+    if config is not None:
+        comparison = compare(PLAN, config)
+        assert audit_script(PLAN, comparison).endswith("\n")
