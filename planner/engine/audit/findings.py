@@ -15,10 +15,6 @@ from typing import Any
 from ..guides import guide
 from .model import CurrentConfig, ExistingConnector
 
-RELAY_REQUIREMENTS = (
-    "https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/"
-    "updated-requirements-smtp-relay"
-)
 HYBRID_PREREQUISITES = "https://learn.microsoft.com/en-us/exchange/hybrid-deployment-prerequisites"
 
 # Exchange Server Subscription Edition is version 15.2 from build 2562 (RTM, 15.2.2562.17);
