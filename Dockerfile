@@ -19,9 +19,12 @@ RUN useradd --create-home --uid 1000 planner \
     && mkdir /data && chown planner:planner /data
 WORKDIR /app
 
+# The locked dependencies first, so a code change keeps this layer.
+COPY requirements.txt .
+RUN pip install -r requirements.txt
 COPY . .
 # Editable, because settings find templates/ and static/ beside the planner package.
-RUN pip install -e .
+RUN pip install --no-deps -e .
 
 # The key only lets settings load for collectstatic; it is not kept in the image.
 RUN SECRET_KEY=collectstatic-only-not-a-secret-but-long-enough-for-the-settings python manage.py collectstatic --noinput --verbosity 0

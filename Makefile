@@ -3,18 +3,29 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-CHROMIUM ?= /usr/bin/chromium
+# The browser tests read CHROMIUM_PATH too, so one variable serves both.
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 
 .PHONY: run serve test lint fmt
 
 $(PY):
 	python3 -m venv $(VENV)
 
-# Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
+# Reinstall only when the lock changes. The pins come from pyproject.toml through pip-tools:
+# `make lock` after editing the dependencies there.
+$(STAMP): requirements-dev.txt | $(PY)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m pip install -r requirements-dev.txt
+	$(PY) -m pip install --no-deps -e .
 	touch $(STAMP)
+
+.PHONY: lock
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev -o requirements-dev.txt pyproject.toml
 
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -41,16 +52,17 @@ bench: $(STAMP) .secret_key
 .secret_key: | $(PY)
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"'.
 test: $(STAMP) chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: chromium
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 		else \
-			echo "Browser tests need Debian's chromium at $(CHROMIUM)."; \
+			echo "Browser tests need Debian's chromium at $(CHROMIUM_PATH)."; \
 			echo "Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)."; \
 			exit 1; \
 		fi; \

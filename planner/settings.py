@@ -154,11 +154,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "csp",
     "planner",
     "planner_ops",
     "wizard",
 ]
+
+# The wizard's forms are laid out with crispy-forms' FormHelper; Bootstrap 5 is served from static/.
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
