@@ -41,6 +41,8 @@ RUNS_KEY = "wizard_runs"
 SAVED_KEY = "wizard_saved"
 MAX_RUNS = 20
 PARTNER_DRAFT = "partner_draft"
+VERSION_ASKED_AGAIN = "version_asked_again"
+EXAMPLE_DOMAIN = "contoso.com"
 QUESTION_STEPS = tuple(step for step in STEPS if step != "check")
 
 
@@ -128,12 +130,11 @@ def edit(request, edit_token):
         if data:
             step_data[step] = data
     step_data["check"] = {"check-name": [plan.name]}
-    run = new_run(
-        request,
-        step_data=step_data,
-        extra_data={"edit": {"plan_id": plan.pk, "revision": plan.revision, "token": edit_token}},
-        current="check",
-    )
+    extra_data = {"edit": {"plan_id": plan.pk, "revision": plan.revision, "token": edit_token}}
+    if "server" not in step_data:
+        # Saved as "Exchange 2010 or later": the server page asks for the exact version.
+        extra_data[VERSION_ASKED_AGAIN] = True
+    run = new_run(request, step_data=step_data, extra_data=extra_data, current="check")
     # The edit token stays in the session from here on; the wizard's URLs carry only the run id.
     return redirect("wizard:step", run=run, step="check")
 
@@ -487,6 +488,13 @@ class PlanWizard(NamedUrlSessionWizardView):
         )
         context["step_template"] = f"wizard/steps/{step}.html"
         context["editing"] = bool(self.edit_info)
+        if step == "server":
+            context["version_asked_again"] = bool(
+                self.storage.extra_data.get(VERSION_ASKED_AGAIN)
+            ) and not self.storage.get_step_data("server")
+        if step == "mx":
+            domains = (self.answers_before("mx").get("organization") or {}).get("domains")
+            context["mx_domain"] = domains[0] if domains else EXAMPLE_DOMAIN
         if step == "partner":
             context["max_partners"] = form.max_num
             context["can_add_partner"] = form.total_form_count() < form.max_num
@@ -508,6 +516,7 @@ class PlanWizard(NamedUrlSessionWizardView):
                 for row in answer_rows(answers)
             ],
             "recommendation": recommendation,
+            "blockers": [note for note in recommendation.notes if note.severity == "blocker"],
             "to_create": [c for c in recommendation.connectors if c.action == "create"],
             "to_review": [c for c in recommendation.connectors if c.action != "create"],
             "plan_url": f"/e/{edit['token']}/" if edit else None,
