@@ -249,7 +249,7 @@ def _mx_steps(add, answers, create, review, manual, eop, filters, target, option
             "configure",
             f"Keep your domains' MX records pointed at {names}. The connector {locks} accepts "
             f"internet mail only from {names}, so mail arriving any other way is rejected: "
-            "don't move MX to Microsoft 365 while that connector is on. Enhanced Filtering is "
+            "leave MX with the service for as long as that connector is on. Enhanced Filtering is "
             "set on the same connector by the Exchange Online script.",
             "third_party_cloud",
             "enhanced-filtering",
