@@ -90,8 +90,13 @@ class TestPlanPage:
         assert html.index(">Blockers<", notes) < html.index(">Warnings<", notes)
         assert '<strong class="blocker-tag">Blocker</strong> Exchange Online refuses' in html
 
-    def test_edit_page_shows_the_callout_too(self, client, blocked):
-        assert CALLOUT in client.get(f"/e/{blocked.edit_token}/").content.decode()
+    def test_edit_page_shows_the_callout_above_everything_else(self, client, blocked):
+        html = client.get(f"/e/{blocked.edit_token}/").content.decode()
+        assert html.index("<h1") < html.index(CALLOUT) < html.index('id="links-heading"')
+
+    def test_revision_page_shows_the_callout(self, client, blocked):
+        html = client.get(f"/p/{blocked.share_token}/revisions/1/").content.decode()
+        assert html.index(CALLOUT) < html.index('id="summary-heading"')
 
     def test_plan_without_blockers_has_no_callout(self, client):
         saved = make_plan()
