@@ -71,6 +71,20 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
             "tbe",
             "exchange-version-blocked",
         )
+    elif exchange and answers.onprem_up_to_date is not True:
+        version_note = {
+            "exchange-2016": "exchange-out-of-support",
+            "exchange-2019": "exchange-out-of-support",
+            "exchange-2010-or-later": "exchange-version-unknown",
+        }.get(answers.onprem_server, "outdated-exchange-throttling")
+        add(
+            "before",
+            "Check that every Exchange server that talks to Microsoft 365 is supported and on "
+            "the latest cumulative and security update: Exchange admin center > Reports > Mail "
+            "flow > Out-of-date connecting on-premises Exchange servers.",
+            "tbe",
+            version_note,
+        )
     if manual and answers.subscription == "exchange-online" and answers.has_onprem_server:
         add(
             "before",
@@ -126,7 +140,8 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
             text += " Fill in first: " + _list([f.parameter for f in connector.fill_in]) + "."
         if connector.purpose == "device-relay" and option != "smtp-relay":
             text = "Optional, only if you choose SMTP relay (Option 3) for your devices: " + text
-        add("configure", text, connector.guide)
+        hybrid_minimal = connector.purpose == "own-servers" and answers.hybrid_completed
+        add("configure", text, connector.guide, "hybrid-no-connectors" if hybrid_minimal else None)
 
     if manual and answers.onprem_server == NON_MS:
         add(
@@ -221,6 +236,14 @@ def checklist(answers: Answers, connectors: Sequence[Connector]) -> tuple[Checkl
             "About 72 hours after the MX change, restrict inbound TCP 25 on your servers to "
             "the Exchange Online IP ranges only, and update any relay allow-lists.",
             "eop_setup",
+        )
+    if answers.subscription == "exchange-online":
+        add(
+            "after",
+            "Optional hardening, once message trace shows nothing sends by direct send: turn on "
+            "Reject Direct Send (Set-OrganizationConfig -RejectDirectSend $true).",
+            "cmdlet_set_orgconfig",
+            "reject-direct-send",
         )
     if review:
         add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answers import (
+    EXCHANGE_2010_OR_LATER,
     EXCHANGE_SERVERS,
     EXCHANGE_VERSION_CHOICES,
     HYBRID_CONFIGURATION_CHOICES,
@@ -63,7 +64,10 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
             "server",
         ),
     ]
-    if answers.onprem_server in EXCHANGE_SERVERS:
+    # The wizard asks it for Exchange 2010 or later only (2007 is a blocker anyway).
+    if answers.onprem_server in EXCHANGE_2010_OR_LATER or (
+        answers.onprem_server in EXCHANGE_SERVERS and answers.onprem_up_to_date is not None
+    ):
         rows.append(
             AnswerRow(
                 "onprem_up_to_date",

@@ -191,7 +191,9 @@ def test_standalone_eop_locks_port_25_about_72_hours_after_the_mx_change():
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
 def test_exchange_online_with_own_servers_points_mx_while_configuring(onprem):
     assert _one(plan(onprem_server=onprem, subscription=EXO), "MX record", "configure")
-    assert not _texts(plan(onprem_server=onprem, subscription=EXO), "after")
+    # Rules version 2: the only "after" step is the optional Reject Direct Send hardening (F9).
+    after = _texts(plan(onprem_server=onprem, subscription=EXO), "after")
+    assert after == [next(t for t in after if "RejectDirectSend" in t)]
 
 
 def test_without_own_servers_there_is_no_firewall_or_certificate_item():
@@ -286,4 +288,5 @@ def test_cloud_only_without_connectors_checks_dns_only():
         "spf_configure",
         "dkim_configure",
         "dmarc_configure",
+        "cmdlet_set_orgconfig",  # Reject Direct Send, as optional hardening (F9)
     ]
