@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.engine import RULES_VERSION
 from planner.models import Plan, PlanRevision
 
 SCHEMA = "connector-plan/1"
@@ -59,6 +60,8 @@ def plan_document(plan: Plan, *, share_token: str, revision: PlanRevision | None
         "revision": number,
         "latest_revision": plan.revision,
         "rules_version": rules_version,
+        # A plan keeps the recommendation it was saved with; this says whether newer rules exist.
+        "current_rules_version": RULES_VERSION,
         "created_at": iso_utc(plan.created_at),
         "updated_at": iso_utc(updated_at),
         "share_expires_at": iso_utc(plan.share_expires_at) if plan.share_expires_at else None,

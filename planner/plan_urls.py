@@ -47,4 +47,9 @@ urlpatterns = [
     path("e/<token:edit_token>/rotate-share", views.rotate_share, name="rotate_share"),
     path("e/<token:edit_token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
     path("e/<token:edit_token>/share-expiry", views.share_expiry, name="share_expiry"),
+    path(
+        "e/<token:edit_token>/current-rules",
+        views.resave_with_current_rules,
+        name="current_rules",
+    ),
 ]

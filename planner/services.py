@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from planner import tokens
-from planner.engine import Answers, recommend
+from planner.engine import RULES_VERSION, Answers, recommend
 from planner.models import JSON_FIELDS, Plan, PlanRevision, json_text_alias
 
 NOTE_MAX = 200
@@ -151,6 +151,23 @@ def update_plan(
     _set(revision, fields)
     _set(plan, {"revision": number, "history": history, "updated_at": now, **fields})
     return revision
+
+
+def resave_with_current_rules(plan: Plan, *, expected_revision: int) -> PlanRevision | None:
+    """Save the plan's answers again as a new revision made with the current rules.
+
+    Return None (and save nothing) when the plan already uses the current rules. Raise
+    `StaleRevision` if the plan moved past `expected_revision`, as `update_plan` does.
+    """
+    if plan.rules_version >= RULES_VERSION and plan.revision == expected_revision:
+        return None
+    return update_plan(
+        plan,
+        name=plan.name,
+        answers=plan.answers_obj(),
+        expected_revision=expected_revision,
+        note=f"Saved again with version {RULES_VERSION} of the planner's rules",
+    )
 
 
 @functools.cache

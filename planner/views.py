@@ -19,7 +19,7 @@ from planner import memo, services
 from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
-from planner.engine import Answers
+from planner.engine import RULES_VERSION, Answers, recommend
 from planner.exports import PdfBusyError, plan_context, render_plan_markdown, render_plan_pdf
 
 
@@ -107,8 +107,9 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None, reques
     return {
         "page": context,
         "recommendation": document["recommendation"],
+        "blockers": [note for note in notes if note["severity"] == "blocker"],
         "warnings": [note for note in notes if note["severity"] == "warning"],
-        "information": [note for note in notes if note["severity"] != "warning"],
+        "information": [note for note in notes if note["severity"] not in ("blocker", "warning")],
         "saved_at": saved_at,
         "created_at": plan.created_at,
         "plan": plan,
@@ -236,7 +237,17 @@ def _edit_banner(request, plan) -> str:
         )
     updated = request.GET.get("updated", "")
     if updated.isdigit() and 1 < int(updated) <= plan.revision:
+        if request.GET.get("rules") == "current":
+            return (
+                f"Revision {int(updated)} saved with version {plan.rules_version} of the "
+                "planner's rules. Earlier revisions keep their advice in the plan's history."
+            )
         return f"Revision {int(updated)} saved."
+    if request.GET.get("rules") == "stale":
+        return (
+            "The plan was changed by someone else meanwhile, so nothing was saved. Check the "
+            "current revision below before saving it with the current rules."
+        )
     for key in ("rotated", "expiry"):
         if key in request.GET:
             return EDIT_BANNERS.get((key, request.GET[key]), "")
@@ -249,6 +260,8 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
     expires_on = None
     if plan.share_expires_at:
         expires_on = (plan.share_expires_at - dt.timedelta(days=1)).date()
+    if plan.rules_version < RULES_VERSION:
+        context["current_rules"] = _current_rules_preview(plan, links=links)
     context.update(
         banner=_edit_banner(request, plan) if status == 200 else "",
         share_url=public_url(request, share_path(share_token)),
@@ -261,9 +274,27 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
             "rotate_share": f"{links.base}rotate-share",
             "rotate_edit": f"{links.base}rotate-edit",
             "expiry": f"{links.base}share-expiry",
+            "current_rules": f"{links.base}current-rules",
         },
     )
     return render(request, "planner/plan_edit.html", context, status=status)
+
+
+def _current_rules_preview(plan, *, links: Links) -> dict | None:
+    """Return what the current rules would change in an older plan's connectors and notes."""
+    answers = _answers(plan.answers)
+    if answers is None:
+        return None
+    current = recommend(answers).to_dict()
+    stored_notes = {note["code"] for note in plan.recommendation.get("notes", [])}
+    return {
+        "connector_changes": connector_changes(plan.recommendation, current),
+        "summary": current["summary"],
+        "summary_changed": current["summary"] != plan.recommendation.get("summary"),
+        "new_notes": [note for note in current["notes"] if note["code"] not in stored_notes],
+        "blockers": [note for note in current["notes"] if note["severity"] == "blocker"],
+        "revision": plan.revision,
+    }
 
 
 @require_safe
@@ -351,6 +382,23 @@ def share_expiry(request, edit_token):
     expires_on = form.cleaned_data["expires_on"]
     services.set_share_expiry(plan, expires_on=expires_on)
     return redirect(f"{edit_path(edit_token)}?expiry={'set' if expires_on else 'cleared'}")
+
+
+@require_POST
+@private_page
+def resave_with_current_rules(request, edit_token):
+    plan, _ = _editable_plan(edit_token)
+    expected = request.POST.get("revision", "")
+    if not expected.isdigit():
+        return HttpResponseBadRequest("Missing revision.", content_type="text/plain")
+    try:
+        revision = services.resave_with_current_rules(plan, expected_revision=int(expected))
+    except services.StaleRevision:
+        # Someone saved a newer revision meanwhile: show them the plan as it is now.
+        return redirect(f"{edit_path(edit_token)}?rules=stale")
+    if revision is None:
+        return redirect(edit_path(edit_token))
+    return redirect(f"{edit_path(edit_token)}?updated={revision.number}&rules=current")
 
 
 # --- shared by both kinds of page -------------------------------------------------------------
