@@ -7,12 +7,11 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.http.request import split_domain_port
 from django.views.decorators.csrf import csrf_exempt
 
-from planner import memo, services
+from planner import services
 from planner.api_schema import openapi_schema
 from planner.documents import edit_path, plan_document, share_path
 from planner.engine import AnswersError, FieldError, parse_answers, recommend
@@ -21,9 +20,6 @@ from planner.engine.validation import clean_plan_name
 MAX_BODY_BYTES = 256 * 1024
 TOP_LEVEL_KEYS = ("name", "answers")
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-
-_plan_documents = memo.Recent(64)  # encoded plan documents, as GET /api/plans/<token> sends them
-_evaluations = memo.Recent(64)  # encoded answers of POST /api/evaluate, by name and answers
 
 
 class ApiError(Exception):
@@ -140,21 +136,12 @@ def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, objec
     return name, answers
 
 
-def _json_bytes(data) -> bytes:
-    """Return `data` encoded as JsonResponse would encode it, for keeping in a cache."""
-    return json.dumps(data, cls=DjangoJSONEncoder).encode()
-
-
-def _json_response(content: bytes) -> HttpResponse:
-    return HttpResponse(content, content_type="application/json")
-
-
 def public_url(request, path: str) -> str:
     """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set.
 
     Otherwise on the request's host, lower-cased and with a port only if it is the one the
-    server listens on: cached PDFs and documents embed this URL, so the Host header's case and
-    port must not make a new cache entry (and a fresh render) per variant (review A11).
+    server listens on: cached PDFs embed this URL, so the Host header's case and port must not
+    make a new cache entry (and a fresh render) per variant (review A11).
     """
     base = settings.PLANNER_PUBLIC_BASE_URL
     if base:
@@ -168,16 +155,8 @@ def public_url(request, path: str) -> str:
 @api_view("POST")
 def evaluate(request):
     name, answers = parse_request(read_json_object(request), name_required=False)
-
-    def encode() -> bytes:
-        body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
-        if name is not None:
-            body = {"name": name, **body}
-        return _json_bytes(body)
-
-    # The engine is a pure function of the validated answers (frozen, hashable), and scripts
-    # and the wizard's users ask about the same answers again and again.
-    return _json_response(_evaluations.get_or_make((name, answers), encode))
+    body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
+    return JsonResponse(body if name is None else {"name": name, **body})
 
 
 @api_view("POST")
@@ -202,20 +181,9 @@ def plan_detail(request, share_token):
             404,
             {"": ["No plan has this link, or the link has expired or been replaced."]},
         )
-    share_url = public_url(request, share_path(share_token))
-
-    def encode() -> bytes:
-        document = plan_document(plan, share_token=share_token)
-        document["share_url"] = share_url
-        return _json_bytes(document)
-
-    # Encoding the 40 KB document cost more than the rest of the request (issue 7).
-    response = _json_response(
-        _plan_documents.get_or_make(memo.plan_key(plan, share_token, share_url), encode)
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    document = plan_document(plan, share_token=share_token)
+    document["share_url"] = public_url(request, share_path(share_token))
+    return JsonResponse(document)
 
 
 @api_view("GET")

@@ -6,7 +6,6 @@ Both renderers take the plan document of `api/CONTRACT.md` (built by `planner.do
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import re
@@ -18,9 +17,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import render_to_string
 
-from planner import memo
 from planner.diagram import mail_flow
 from planner.engine.answers import Answers
 from planner.engine.recommendation import ENDPOINT_LABELS
@@ -60,12 +59,7 @@ PHASE_LABELS = {
 }
 FOOTER_LINE = "Guidance based on Microsoft's documentation; check it against your environment."
 
-_slots = threading.BoundedSemaphore(getattr(settings, "PDF_MAX_CONCURRENCY", None) or 2)
-
-# A plan revision never changes, and admins, reviewers and approvers all download the same
-# PDF, so keep the last few in memory (about 75 KB each), keyed by everything that was rendered.
-PDF_CACHE_SIZE = 32
-_pdf_cache = memo.Recent(PDF_CACHE_SIZE)
+_slots = threading.BoundedSemaphore(settings.PDF_MAX_CONCURRENCY)
 
 
 class PdfBusyError(RuntimeError):
@@ -249,9 +243,17 @@ def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") ->
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
     html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
-    key = hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
+    # A plan revision never changes, and admins, reviewers and approvers all download the same
+    # PDF: keep it, keyed by everything that was rendered (CACHES["pdfs"] bounds the memory).
+    key = "pdf:" + hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
+    pdfs = caches["pdfs"]
     with _one_render_of(key):
-        return _pdf_cache.get_or_make(key, lambda: _render_in_a_slot(html, page_size))
+        pdf = pdfs.get(key)
+        if pdf is None:
+            pdf = _render_in_a_slot(html, page_size)
+            if len(pdf) <= settings.PDF_CACHE_MAX_BYTES:
+                pdfs.set(key, pdf)
+        return pdf
 
 
 _renders_lock = threading.Lock()
@@ -321,8 +323,6 @@ def warm_up() -> None:
     _write_pdf(html, "a4")  # not render_plan_pdf: nothing to keep in the cache
     for page_size in PAGE_SIZES:
         _page_stylesheet(page_size)
-    gc.collect()
-    gc.freeze()
 
 
 # A typical plan for warm_up(): own Exchange servers, devices sending mail, two partners.
@@ -364,47 +364,16 @@ WARM_UP_ANSWERS = {
 
 
 def _write_pdf(html: str, page_size: str) -> bytes:
-    weasyprint = _weasyprint()
-    with _fewer_collections():
-        return weasyprint.HTML(
-            string=html, base_url=ASSET_BASE_URL, url_fetcher=url_fetcher(), media_type="print"
-        ).write_pdf(
+    return (
+        _weasyprint()
+        .HTML(string=html, base_url=ASSET_BASE_URL, url_fetcher=url_fetcher(), media_type="print")
+        .write_pdf(
             stylesheets=[_stylesheet(), _page_stylesheet(page_size)],
             font_config=_font_config(),
             pdf_variant="pdf/ua-1",  # also turns on pdf_tags
             attachments=None,
         )
-
-
-# A render allocates hundreds of thousands of objects (boxes, styles, PDF objects) and keeps
-# most of them until the PDF is written, so with Python's default first threshold (700) the
-# collector runs about 560 times per render, walking the growing box tree again and again, plus
-# a full collection most renders. While any render runs, the collector waits for this many new
-# objects instead (the other two thresholds stay). Measured on the typical plan (16 renders a
-# process): collector time per render 120-140 ms -> 55-70 ms, worker memory 99 -> 104 MB.
-# Higher values gain nothing: the collection after the render then walks the whole tree once.
-RENDER_GC_THRESHOLD = 50_000
-_gc_lock = threading.Lock()
-_gc_renders = 0
-_gc_saved_threshold = 0
-
-
-@contextmanager
-def _fewer_collections():
-    global _gc_renders, _gc_saved_threshold
-    with _gc_lock:
-        if _gc_renders == 0:
-            _gc_saved_threshold, *others = gc.get_threshold()
-            if _gc_saved_threshold:  # 0 means collection is off: leave it off
-                gc.set_threshold(max(RENDER_GC_THRESHOLD, _gc_saved_threshold), *others)
-        _gc_renders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_renders -= 1
-            if _gc_renders == 0:
-                gc.set_threshold(_gc_saved_threshold, *gc.get_threshold()[1:])
+    )
 
 
 @cache

@@ -10,12 +10,11 @@ import functools
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import memo, services
+from planner import services
 from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
@@ -129,25 +128,15 @@ def _shared_plan(share_token):
     return plan
 
 
-# Rendering a plan page takes ~10 ms of template work; a shared link is opened again and again.
-_rendered_pages = memo.Recent(64)
-# PDFs are ~75 KB and take a second or more to lay out; approvers all download the same one.
-_rendered_pdfs = memo.Recent(32)
-
-
 @require_safe
 @private_page
 def plan_detail(request, share_token):
     plan = _shared_plan(share_token)
-    page = _rendered_pages.get_or_make(
-        memo.plan_key(plan, share_token),
-        lambda: render_to_string(
-            "planner/plan_detail.html",
-            _plan_context(plan, share_token=share_token, links=Links(share_path(share_token))),
-            request=request,
-        ),
+    return render(
+        request,
+        "planner/plan_detail.html",
+        _plan_context(plan, share_token=share_token, links=Links(share_path(share_token))),
     )
-    return HttpResponse(page)
 
 
 @require_safe
@@ -441,11 +430,8 @@ def _pdf(request, plan, *, share_token):
         )
     share_url = public_url(request, share_path(share_token))
     try:
-        content = _rendered_pdfs.get_or_make(
-            memo.plan_key(plan, share_token, share_url, size),
-            lambda: render_plan_pdf(
-                plan_document(plan, share_token=share_token), share_url=share_url, page_size=size
-            ),
+        content = render_plan_pdf(
+            plan_document(plan, share_token=share_token), share_url=share_url, page_size=size
         )
     except PdfBusyError:
         response = HttpResponse(

@@ -1,9 +1,7 @@
 import copy
-import gc
 import io
 import re
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -188,35 +186,25 @@ def test_render_gives_up_when_every_slot_stays_busy(monkeypatch):
         exports.render_plan_pdf(make_document(revision=7), share_url=SHARE_URL)
 
 
-def test_same_revision_is_served_from_cache_without_rendering(monkeypatch, typical_pdf):
+def test_same_revision_is_served_from_cache_without_rendering(monkeypatch):
+    first = exports.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL)
     monkeypatch.setattr(exports, "_write_pdf", None)  # any real render would now fail
-    assert exports.render_plan_pdf(make_document(), share_url=SHARE_URL) == typical_pdf
+    assert exports.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL) == first
+
+
+def test_a_pdf_over_the_byte_limit_is_sent_but_not_cached(settings, monkeypatch):
+    settings.PDF_CACHE_MAX_BYTES = 1000
+    renders = []
+    monkeypatch.setattr(exports, "_write_pdf", lambda html, size: renders.append(1) or b"%" * 1001)
+    for _ in range(2):
+        assert exports.render_plan_pdf(make_document(), share_url=SHARE_URL) == b"%" * 1001
+    assert len(renders) == 2
 
 
 def test_new_revision_is_rendered_afresh(typical_pdf):
     pdf = exports.render_plan_pdf(make_document(revision=2), share_url=SHARE_URL)
     assert pdf != typical_pdf
     assert "Revision 2" in pdf_text(pdf)
-
-
-def test_warm_up_renders_caches_nothing_and_freezes_what_is_loaded(monkeypatch):
-    monkeypatch.setattr(exports, "_pdf_cache", OrderedDict())
-    exports.warm_up()
-    assert not exports._pdf_cache  # the warm-up plan is nobody's PDF
-    assert gc.get_freeze_count() > 0  # loaded modules are out of the collector's way
-
-
-def test_renders_raise_the_collector_threshold_only_while_they_run():
-    before = gc.get_threshold()
-    with exports._fewer_collections():
-        assert gc.get_threshold()[0] == max(exports.RENDER_GC_THRESHOLD, before[0])
-        with exports._fewer_collections():  # a second render at the same time
-            pass
-        assert gc.get_threshold()[0] == max(exports.RENDER_GC_THRESHOLD, before[0])
-    assert gc.get_threshold() == before
-    with pytest.raises(ValueError), exports._fewer_collections():
-        raise ValueError("a failed render")
-    assert gc.get_threshold() == before
 
 
 def test_warm_up_plan_takes_the_paths_of_a_typical_plan():
