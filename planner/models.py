@@ -1,6 +1,6 @@
 from django.db import models
 
-from planner import tokens
+from planner import links
 
 
 class PlanQuerySet(models.QuerySet):
@@ -13,9 +13,9 @@ class PlanQuerySet(models.QuerySet):
         return self._by_hash("edit_token_hash", token)
 
     def _by_hash(self, field: str, token: str):
-        if not tokens.is_token(token):
+        if not links.is_token(token):
             return self.none()
-        return self.filter(**{field: tokens.hash_token(token)})
+        return self.filter(**{field: links.hash_token(token)})
 
 
 class Plan(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from planner import tokens
+from planner import links
 from planner.engine import Answers, recommend
 from planner.models import Plan, PlanRevision
 
@@ -41,7 +41,7 @@ def _history_entry(number: int, created_at: dt.datetime, note: str) -> dict:
 def create_plan(*, name: str, answers: Answers) -> SavedPlan:
     """Store a new plan at revision 1 and return it with its two plaintext links."""
     recommendation = recommend(answers)
-    share_token, edit_token = tokens.new_token(), tokens.new_token()
+    share_token, edit_token = links.new_token(), links.new_token()
     now = timezone.now()
     plan = Plan(
         name=name,
@@ -49,9 +49,9 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
         rules_version=recommendation.rules_version,
         created_at=now,
         updated_at=now,
-        share_token_hash=tokens.hash_token(share_token),
-        edit_token_hash=tokens.hash_token(edit_token),
-        share_token_sealed=tokens.seal_share_token(share_token, edit_token=edit_token),
+        share_token_hash=links.hash_token(share_token),
+        edit_token_hash=links.hash_token(edit_token),
+        share_token_sealed=links.seal_share_token(share_token, edit_token=edit_token),
         answers=answers.to_dict(),
         recommendation=recommendation.to_dict(),
         history=[_history_entry(1, now, "")],
@@ -133,11 +133,11 @@ def find_plan_by_share_token(token: str) -> Plan | None:
 
 def find_revision_by_share_token(token: str, number: int) -> PlanRevision | None:
     """Return revision `number` of the plan this share link opens (one query), or None."""
-    if not tokens.is_token(token):
+    if not links.is_token(token):
         return None
     revision = (
         PlanRevision.objects.select_related("plan")
-        .filter(plan__share_token_hash=tokens.hash_token(token), number=number)
+        .filter(plan__share_token_hash=links.hash_token(token), number=number)
         .first()
     )
     if revision is None or share_link_expired(revision.plan):
@@ -152,11 +152,11 @@ def find_plan_by_edit_token(token: str) -> Plan | None:
 
 def find_revision_by_edit_token(token: str, number: int) -> PlanRevision | None:
     """Return revision `number` of the plan this edit link opens (one query), or None."""
-    if not tokens.is_token(token):
+    if not links.is_token(token):
         return None
     return (
         PlanRevision.objects.select_related("plan")
-        .filter(plan__edit_token_hash=tokens.hash_token(token), number=number)
+        .filter(plan__edit_token_hash=links.hash_token(token), number=number)
         .first()
     )
 
@@ -168,19 +168,19 @@ def share_link_expired(plan: Plan, *, now: dt.datetime | None = None) -> bool:
 
 def share_token_for(plan: Plan, *, edit_token: str) -> str:
     """Return the plan's share token, recovered from its sealed copy with the edit token."""
-    if not tokens.token_matches(edit_token, plan.edit_token_hash):
+    if not links.token_matches(edit_token, plan.edit_token_hash):
         raise WrongEditToken
-    return tokens.unseal_share_token(plan.share_token_sealed, edit_token=edit_token)
+    return links.unseal_share_token(plan.share_token_sealed, edit_token=edit_token)
 
 
 def rotate_share_token(plan: Plan, *, edit_token: str) -> str:
     """Replace the share link (the old one stops working) and return the new token."""
-    if not tokens.token_matches(edit_token, plan.edit_token_hash):
+    if not links.token_matches(edit_token, plan.edit_token_hash):
         raise WrongEditToken
-    share_token = tokens.new_token()
+    share_token = links.new_token()
     changes = {
-        "share_token_hash": tokens.hash_token(share_token),
-        "share_token_sealed": tokens.seal_share_token(share_token, edit_token=edit_token),
+        "share_token_hash": links.hash_token(share_token),
+        "share_token_sealed": links.seal_share_token(share_token, edit_token=edit_token),
     }
     # Matching on the edit hash keeps a concurrent edit-link rotation from leaving a seal
     # that no edit token opens.
@@ -194,10 +194,10 @@ def rotate_share_token(plan: Plan, *, edit_token: str) -> str:
 def rotate_edit_token(plan: Plan, *, edit_token: str) -> str:
     """Replace the edit link (the old one stops working) and return the new token."""
     share_token = share_token_for(plan, edit_token=edit_token)
-    new_edit_token = tokens.new_token()
+    new_edit_token = links.new_token()
     changes = {
-        "edit_token_hash": tokens.hash_token(new_edit_token),
-        "share_token_sealed": tokens.seal_share_token(share_token, edit_token=new_edit_token),
+        "edit_token_hash": links.hash_token(new_edit_token),
+        "share_token_sealed": links.seal_share_token(share_token, edit_token=new_edit_token),
     }
     if not Plan.objects.filter(
         pk=plan.pk,
@@ -229,11 +229,11 @@ def find_revisions(plan: Plan, *, numbers) -> list[PlanRevision]:
 
 def find_revisions_by_share_token(token: str, *, numbers) -> list[PlanRevision]:
     """Return revisions `numbers` of the plan this share link opens, with the plan (one query)."""
-    if not tokens.is_token(token):
+    if not links.is_token(token):
         return []
     revisions = list(
         PlanRevision.objects.select_related("plan")
-        .filter(plan__share_token_hash=tokens.hash_token(token), number__in=list(numbers))
+        .filter(plan__share_token_hash=links.hash_token(token), number__in=list(numbers))
         .order_by("number")
     )
     if revisions and share_link_expired(revisions[0].plan):

@@ -186,17 +186,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Probes are answered before host validation and sessions: a load balancer asks by IP.
-    "planner.middleware.HealthCheckMiddleware",
+    "planner_ops.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "planner.middleware.PrivatePageMiddleware",
+    "planner_ops.middleware.PrivatePageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so that a 429 still passes through every header-setting middleware above.
-    "planner.middleware.RateLimitMiddleware",
 ]
+
+# Views that show a plan or the answers behind one, by URL namespace or name: never cached or
+# indexed, and their URLs kept out of Referer headers (planner_ops.middleware).
+PRIVATE_URL_NAMESPACES = ["planner", "wizard"]
+PRIVATE_URL_NAMES = ["api:plan"]
 
 ROOT_URLCONF = "planner.urls"
 WSGI_APPLICATION = "planner.wsgi.application"
@@ -298,7 +301,8 @@ CONTENT_SECURITY_POLICY = {
 # The API refuses bodies over 256 KiB itself (413); form posts are held to the same size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
-# Abuse limits per client address, counted in the database so every worker shares them.
+# Abuse limits per client address, counted in the database so every worker shares them
+# (planner_ops.ratelimit, applied per view with @rate_limit).
 RATE_LIMIT_CREATE = env_rate("RATE_LIMIT_CREATE", "20/hour")
 RATE_LIMIT_LOOKUP = env_rate("RATE_LIMIT_LOOKUP", "300/minute")
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none and
@@ -313,7 +317,7 @@ _MASKED = {"level": LOG_LEVEL, "filters": ["mask_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_tokens": {"()": "planner.logging.MaskTokensFilter"}},
+    "filters": {"mask_tokens": {"()": "planner_ops.logging.MaskTokensFilter"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.planner.factories import answers_data, partner
+from tests.factories import answers_data, partner
 from tests.wizard.conftest import WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db

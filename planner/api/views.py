@@ -12,14 +12,15 @@ from django.http.request import split_domain_port
 from django.views.decorators.csrf import csrf_exempt
 
 from planner import services
-from planner.api_schema import openapi_schema
-from planner.documents import edit_path, plan_document, share_path
+from planner.api.schema import openapi_schema
+from planner.documents import plan_document
 from planner.engine import AnswersError, FieldError, parse_answers, recommend
 from planner.engine.validation import clean_plan_name
+from planner.links import edit_path, share_path
+from planner_ops.ratelimit import CREATE, LOOKUP, rate_limit
 
 MAX_BODY_BYTES = 256 * 1024
 TOP_LEVEL_KEYS = ("name", "answers")
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 class ApiError(Exception):
@@ -31,7 +32,8 @@ class ApiError(Exception):
 def json_error(status: int, errors: dict[str, list[str]], headers: dict | None = None):
     """Return the contract's error response: `{"errors": {"<field path>": [messages]}}`."""
     response = JsonResponse({"errors": errors}, status=status)
-    for key, value in {**NO_STORE, **(headers or {})}.items():
+    response["Cache-Control"] = "no-store"
+    for key, value in (headers or {}).items():
         response[key] = value
     return response
 
@@ -160,6 +162,7 @@ def evaluate(request):
 
 
 @api_view("POST")
+@rate_limit(CREATE, api=True)
 def create_plan(request):
     name, answers = parse_request(read_json_object(request), name_required=True)
     saved = services.create_plan(name=name, answers=answers)
@@ -168,21 +171,21 @@ def create_plan(request):
     document["edit_url"] = public_url(request, edit_path(saved.edit_token))
     response = JsonResponse(document, status=201)
     response["Location"] = public_url(request, document["links"]["json"])
-    for key, value in NO_STORE.items():
-        response[key] = value
+    response["Cache-Control"] = "no-store"
     return response
 
 
 @api_view("GET")
-def plan_detail(request, share_token):
-    plan = services.find_plan_by_share_token(share_token)
+@rate_limit(LOOKUP, api=True)
+def plan_detail(request, token):
+    plan = services.find_plan_by_share_token(token)
     if plan is None:
         raise ApiError(
             404,
             {"": ["No plan has this link, or the link has expired or been replaced."]},
         )
-    document = plan_document(plan, share_token=share_token)
-    document["share_url"] = public_url(request, share_path(share_token))
+    document = plan_document(plan, share_token=token)
+    document["share_url"] = public_url(request, share_path(token))
     return JsonResponse(document)
 
 

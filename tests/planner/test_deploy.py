@@ -106,7 +106,7 @@ def test_gunicorn_preloads_the_app_and_masks_its_logs(monkeypatch):
     config = gunicorn_config(monkeypatch)
     assert (config["preload_app"], config["logger_class"], config["workers"]) == (
         True,
-        "planner.gunicorn_logging.MaskingLogger",
+        "planner_ops.gunicorn_logging.MaskingLogger",
         2,
     )
 

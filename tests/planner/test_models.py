@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 
 from planner.models import Plan, PlanRevision
-from tests.planner.factories import make_plan
+from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from planner import services
-from tests.planner.factories import CLOUD_ONLY, make_answers, make_plan, partner
+from tests.factories import CLOUD_ONLY, make_answers, make_plan, partner
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from planner.services import find_plan_by_edit_token, rotate_edit_token, update_plan
-from tests.planner.factories import make_answers, make_plan
+from tests.factories import make_answers, make_plan
 from wizard.views import PlanWizard
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from planner import services
 from planner.engine import parse_answers, recommend
 from planner.engine.answers import ONPREM_SERVERS, SUBSCRIPTIONS
 from planner.models import Plan
-from tests.planner.factories import CLOUD_ONLY, CONTOSO, answers_data, make_plan, partner
+from tests.factories import CLOUD_ONLY, CONTOSO, answers_data, make_plan, partner
 
 pytestmark = pytest.mark.django_db
 

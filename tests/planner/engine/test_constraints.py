@@ -10,7 +10,7 @@ from planner.engine import recommend
 from planner.engine.guides import GUIDES
 from planner.engine.notes import NOTES
 from planner.engine.rules import RULES
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, NONE, make_answers
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, NONE, engine_answers
 
 PARTNER_ONLY = {"RequireTls", "RestrictDomainsToIPAddresses", "RestrictDomainsToCertificate"}
 ONPREM_ONLY_WHEN_TRUE = {
@@ -88,7 +88,7 @@ def _scenarios():
 
 
 SCENARIOS = list(_scenarios())
-PLANS = [(data, recommend(make_answers(**data))) for data in SCENARIOS]
+PLANS = [(data, recommend(engine_answers(**data))) for data in SCENARIOS]
 
 
 def _connectors():

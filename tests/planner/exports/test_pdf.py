@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from planner import exports
-from planner.engine.recommend import recommend
-from planner.engine.validation import parse_answers
-from tests.planner.export_helpers import SHARE_URL, TYPICAL_ANSWERS, make_document
+from planner.exports import pdf as exports_pdf
+from planner.exports import renderer
+from tests.factories import SHARE_URL, TYPICAL_ANSWERS, make_document
 
 HOSTILE_NAME = '<img src="file:///etc/hostname"><link rel=attachment href="file:///etc/passwd">'
 
@@ -28,7 +27,7 @@ def typical_document():
 
 @pytest.fixture(scope="module")
 def typical_pdf(typical_document):
-    return exports.render_plan_pdf(typical_document, share_url=SHARE_URL)
+    return exports_pdf.render_plan_pdf(typical_document, share_url=SHARE_URL)
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +37,7 @@ def typical_text(typical_pdf):
 
 @pytest.fixture(scope="module")
 def hostile_pdf():
-    return exports.render_plan_pdf(make_document(name=HOSTILE_NAME), share_url=SHARE_URL)
-
-
-# --- PDF content ---------------------------------------------------------------------------
+    return exports_pdf.render_plan_pdf(make_document(name=HOSTILE_NAME), share_url=SHARE_URL)
 
 
 def test_pdf_starts_with_pdf_magic(typical_pdf):
@@ -106,7 +102,7 @@ def test_pdf_is_tagged_with_title_and_language(typical_pdf):
 
 
 def test_letter_and_a4_have_their_own_page_sizes(typical_document, typical_pdf):
-    letter = exports.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="letter")
+    letter = exports_pdf.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="letter")
     a4_box = PdfReader(io.BytesIO(typical_pdf)).pages[0].mediabox
     letter_box = PdfReader(io.BytesIO(letter)).pages[0].mediabox
     assert (round(a4_box.width), round(a4_box.height)) == (595, 842)
@@ -115,17 +111,14 @@ def test_letter_and_a4_have_their_own_page_sizes(typical_document, typical_pdf):
 
 def test_unknown_page_size_is_rejected(typical_document):
     with pytest.raises(ValueError, match="page_size"):
-        exports.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="a3")
+        exports_pdf.render_plan_pdf(typical_document, share_url=SHARE_URL, page_size="a3")
 
 
 def test_plan_without_connectors_renders():
     document = make_document(
         {"onprem_server": "none", "subscription": "exchange-online"}, name="Cloud only"
     )
-    assert "Cloud only" in pdf_text(exports.render_plan_pdf(document, share_url=SHARE_URL))
-
-
-# --- PDF safety ----------------------------------------------------------------------------
+    assert "Cloud only" in pdf_text(exports_pdf.render_plan_pdf(document, share_url=SHARE_URL))
 
 
 def test_hostile_plan_name_is_printed_as_literal_text(hostile_pdf):
@@ -148,7 +141,7 @@ def test_raw_html_cannot_load_local_files_or_attach_them(tmp_path):
         f'<link rel="stylesheet" href="{secret.as_uri()}"><img src="{secret.as_uri()}">'
         '<img src="https://example.com/x.png"><p>body</p></html>'
     )
-    pdf = exports._write_pdf(html, "a4")
+    pdf = renderer.write_pdf(html, "a4")
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.attachments == {}
     assert b"s3cret-marker-7f2a" not in pdf
@@ -168,11 +161,11 @@ def test_raw_html_cannot_load_local_files_or_attach_them(tmp_path):
 )
 def test_fetcher_refuses_anything_but_our_assets(url):
     with pytest.raises(ValueError, match="only its own assets"):
-        exports.url_fetcher()(url)
+        renderer.url_fetcher()(url)
 
 
 def test_fetcher_serves_our_stylesheet():
-    response = exports.url_fetcher()(exports.STYLESHEET_URL)
+    response = renderer.url_fetcher()(renderer.STYLESHEET_URL)
     assert response.content_type == "text/css"
     assert b"counter(pages)" in response.read()
 
@@ -180,148 +173,38 @@ def test_fetcher_serves_our_stylesheet():
 def test_render_gives_up_when_every_slot_stays_busy(monkeypatch):
     slots = threading.BoundedSemaphore(1)
     slots.acquire()
-    monkeypatch.setattr(exports, "_slots", slots)
-    monkeypatch.setattr(exports, "SLOT_WAIT_SECONDS", 0.01)
-    with pytest.raises(exports.PdfBusyError):
-        exports.render_plan_pdf(make_document(revision=7), share_url=SHARE_URL)
+    monkeypatch.setattr(exports_pdf, "_slots", slots)
+    monkeypatch.setattr(exports_pdf, "SLOT_WAIT_SECONDS", 0.01)
+    with pytest.raises(exports_pdf.PdfBusyError):
+        exports_pdf.render_plan_pdf(make_document(revision=7), share_url=SHARE_URL)
 
 
 def test_same_revision_is_served_from_cache_without_rendering(monkeypatch):
-    first = exports.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL)
-    monkeypatch.setattr(exports, "_write_pdf", None)  # any real render would now fail
-    assert exports.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL) == first
+    first = exports_pdf.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL)
+    monkeypatch.setattr(exports_pdf, "_write_pdf", None)  # any real render would now fail
+    assert exports_pdf.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL) == first
 
 
 def test_a_pdf_over_the_byte_limit_is_sent_but_not_cached(settings, monkeypatch):
     settings.PDF_CACHE_MAX_BYTES = 1000
     renders = []
-    monkeypatch.setattr(exports, "_write_pdf", lambda html, size: renders.append(1) or b"%" * 1001)
+    monkeypatch.setattr(
+        exports_pdf, "_write_pdf", lambda html, size: renders.append(1) or b"%" * 1001
+    )
     for _ in range(2):
-        assert exports.render_plan_pdf(make_document(), share_url=SHARE_URL) == b"%" * 1001
+        assert exports_pdf.render_plan_pdf(make_document(), share_url=SHARE_URL) == b"%" * 1001
     assert len(renders) == 2
 
 
 def test_new_revision_is_rendered_afresh(typical_pdf):
-    pdf = exports.render_plan_pdf(make_document(revision=2), share_url=SHARE_URL)
+    pdf = exports_pdf.render_plan_pdf(make_document(revision=2), share_url=SHARE_URL)
     assert pdf != typical_pdf
     assert "Revision 2" in pdf_text(pdf)
-
-
-def test_warm_up_plan_takes_the_paths_of_a_typical_plan():
-    # The warm-up plan must stay valid and keep exercising what a typical PDF renders.
-    answers = parse_answers(copy.deepcopy(exports.WARM_UP_ANSWERS))
-    recommendation = recommend(answers).to_dict()
-    assert recommendation["powershell"]["exchange_online"]
-    assert recommendation["powershell"]["on_premises"]
-    assert recommendation["devices"]
-    assert len(recommendation["connectors"]) >= 4
-
-
-# --- shared context ------------------------------------------------------------------------
-
-
-def test_context_lists_warnings_before_information(typical_document):
-    notes = exports.plan_context(typical_document, share_url=SHARE_URL)["notes"]
-    severities = [note["severity"] for note in notes]
-    assert severities == sorted(severities, key=lambda severity: severity != "warning")
-    assert severities[0] == "warning"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [(["a.com", "b.com"], "a.com, b.com"), (True, "$true"), (False, "$false"), ("x", "x")],
-)
-def test_setting_text_writes_values_as_typed_in_powershell(value, expected):
-    assert exports.setting_text(value) == expected
-
-
-# --- Markdown ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def typical_markdown(typical_document):
-    return exports.render_plan_markdown(typical_document, share_url=SHARE_URL)
-
-
-def test_markdown_has_title_revision_and_share_url(typical_markdown):
-    assert typical_markdown.startswith("# Connector plan: Contoso mail flow\n")
-    assert "Revision 1, updated 27 November 2026, 09:30 UTC." in typical_markdown
-    assert f"<{SHARE_URL}>" in typical_markdown
-
-
-def test_markdown_has_a_settings_table_per_connector(typical_document, typical_markdown):
-    connectors = typical_document["recommendation"]["connectors"]
-    assert typical_markdown.count("| Parameter | Value |\n| --- | --- |") == len(connectors)
-    assert "| SmartHosts | mail.contoso.com |" in typical_markdown
-    assert "| RequireTls | $true |" in typical_markdown
-
-
-def test_markdown_shows_fill_in_hint_in_the_table(typical_markdown):
-    assert "| TlsSenderCertificateName | *Fill in:* The domain on your" in typical_markdown
-
-
-def test_markdown_numbers_checklist_steps_per_phase(typical_markdown):
-    assert "## Checklist\n\n### Before you start\n\n1. Add and verify" in typical_markdown
-
-
-def test_markdown_lists_guide_urls(typical_document, typical_markdown):
-    for guide in typical_document["recommendation"]["guides"]:
-        assert f"<{guide['url']}>" in typical_markdown
-
-
-def test_markdown_escapes_a_pipe_in_a_partner_name():
-    answers = {**TYPICAL_ANSWERS, "partners": [{**TYPICAL_ANSWERS["partners"][1], "name": "A|B"}]}
-    markdown = exports.render_plan_markdown(make_document(answers), share_url=SHARE_URL)
-    assert "| Name | A\\|B inbound (ip) |" in markdown
-    # Inside the PowerShell code fences a pipe is literal text and needs no escape.
-    outside_code = re.sub(r"```powershell\n.*?\n```", "", markdown, flags=re.S)
-    assert "A|B" not in outside_code
-
-
-def test_markdown_neutralises_markup_in_the_plan_name():
-    markdown = exports.render_plan_markdown(
-        make_document(name="# `x` <img src=y> [a](b)"), share_url=SHARE_URL
-    )
-    assert markdown.splitlines()[0] == "# Connector plan: \\# \\`x\\` \\<img src=y\\> \\[a\\](b)"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("# heading", "\\# heading"),
-        ("1. item", "1\\. item"),
-        ("- item", "\\- item"),
-        ("a\nb | c", "a b \\| c"),
-        ("Smith & Co &amp;", "Smith & Co \\&amp;"),
-    ],
-)
-def test_markdown_text_keeps_user_text_inert(text, expected):
-    assert exports.markdown_text(text) == expected
-
-
-def test_each_thread_gets_its_own_font_configuration():
-    seen = []
-    thread = threading.Thread(target=lambda: seen.append(exports._font_config()))
-    thread.start()
-    thread.join()
-    assert seen[0] is not exports._font_config()
 
 
 def test_pdf_includes_both_powershell_scripts(typical_text):
     assert "New-OutboundConnector @params" in typical_text
     assert "New-SendConnector" in typical_text
-
-
-def test_markdown_includes_the_scripts_in_powershell_fences(typical_document, typical_markdown):
-    script = typical_document["recommendation"]["powershell"]["exchange_online"].rstrip()
-    assert f"```powershell\n{script}\n```" in typical_markdown
-
-
-def test_markdown_fence_outlasts_backticks_in_a_script():
-    document = make_document()
-    document["recommendation"]["powershell"]["exchange_online"] = "# a ``` b ```` c"
-    text = exports.render_plan_markdown(document, share_url=SHARE_URL)
-    assert "`````powershell\n# a ``` b ```` c\n`````" in text
 
 
 def maximal_answers():
@@ -344,7 +227,7 @@ def maximal_answers():
 def test_the_largest_plan_prints_a_bounded_pdf_saying_where_the_rest_is():
     from django.template.loader import render_to_string
 
-    context = exports.pdf_context(make_document(maximal_answers()), share_url=SHARE_URL)
+    context = exports_pdf.pdf_context(make_document(maximal_answers()), share_url=SHARE_URL)
     html = render_to_string("planner/plan_pdf.html", context)
     assert len(html) < 250_000
     assert "more connectors are not printed here" in html
@@ -359,11 +242,11 @@ def test_concurrent_requests_for_one_pdf_render_it_once(monkeypatch):
         threading.Event().wait(0.2)
         return b"%PDF-fake"
 
-    monkeypatch.setattr(exports, "_write_pdf", slow_write)
+    monkeypatch.setattr(exports_pdf, "_write_pdf", slow_write)
     document = make_document(revision=41)
     threads = [
         threading.Thread(
-            target=exports.render_plan_pdf, args=(document,), kwargs={"share_url": "x"}
+            target=exports_pdf.render_plan_pdf, args=(document,), kwargs={"share_url": "x"}
         )
         for _ in range(4)
     ]
@@ -374,9 +257,7 @@ def test_concurrent_requests_for_one_pdf_render_it_once(monkeypatch):
     assert len(renders) == 1
 
 
-@pytest.mark.parametrize(
-    "value", ["https://evil.example/phish", "www.evil.example", "@everyone", "x@evil.example"]
-)
-def test_markdown_leaves_no_bare_url_or_mention_to_autolink(value):
-    text = exports.markdown_text(value)
-    assert not re.search(r"(?i)https?://|www\.|@\w", text)
+def test_a_render_over_the_time_limit_is_stopped(settings):
+    settings.PDF_RENDER_TIMEOUT = 0.001
+    with pytest.raises(exports_pdf.PdfTimeoutError):
+        exports_pdf.render_plan_pdf(make_document(revision=8), share_url=SHARE_URL)

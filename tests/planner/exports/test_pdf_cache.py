@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from planner import services
-from tests.planner.factories import make_answers, make_plan
+from tests.factories import make_answers, make_plan
 
 
 def pdf_text(pdf: bytes) -> str:
