@@ -46,4 +46,5 @@ def post_worker_init(worker):
     """Start this worker's PDF fork server now, so no visitor waits for it on a first PDF."""
     from planner.exports.pdf import start_renderer
 
-    start_renderer()
+    # Every render's child runs gunicorn's script again: its one import is loaded once, there.
+    start_renderer(preload=("gunicorn.app.wsgiapp",))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -148,26 +148,27 @@ def _render_in_a_slot(html: str, page_size: str) -> bytes:
         _slots.release()
 
 
-@cache
-def _processes():
-    # The fork server is a fresh, single-threaded interpreter that imports the renderer (and so
-    # WeasyPrint) once; each render is a fork of it, so nothing is forked from this threaded
-    # process and no render pays for loading WeasyPrint.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planner.exports.renderer"])
-    return context
+# The fork server is a fresh, single-threaded interpreter that imports the renderer (and so
+# WeasyPrint) once; each render is a fork of it, so nothing is forked from this threaded process
+# and no render pays for loading WeasyPrint.
+_processes = multiprocessing.get_context("forkserver")
+_processes.set_forkserver_preload(["planner.exports.renderer"])
 
 
-def start_renderer() -> None:
-    """Start the fork server now (gunicorn's post_worker_init), not on the first PDF."""
-    _processes()
+def start_renderer(*, preload: tuple[str, ...] = ()) -> None:
+    """Start the fork server now (gunicorn's post_worker_init), not on the first PDF.
+
+    multiprocessing runs the main script again in every child (a script's own imports, under
+    `if __name__ == "__main__"` for the rest): `preload` the modules it imports, so each child
+    finds them loaded.
+    """
+    _processes.set_forkserver_preload(["planner.exports.renderer", *preload])
     multiprocessing.forkserver.ensure_running()
 
 
 def _write_pdf(html: str, page_size: str) -> bytes:
-    context = _processes()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=render_in_child, args=(sender, html, page_size), daemon=True)
+    receiver, sender = _processes.Pipe(duplex=False)
+    child = _processes.Process(target=render_in_child, args=(sender, html, page_size), daemon=True)
     child.start()
     sender.close()
     try:
