@@ -46,6 +46,8 @@ SERVER = "your-organization-email-server"
 CLOUD = "office-365"
 PARTNER = "partner-organization"
 
+# More partners than this are folded into one box: the drawing stays legible on one page.
+MAX_PARTNERS_DRAWN = 10
 SERVER_NAMES = {
     "exchange-2010-or-later": ("Your Exchange servers", "Exchange 2010 or later"),
     "exchange-2007-or-earlier": ("Your Exchange servers", "Exchange 2007 or earlier"),
@@ -318,6 +320,8 @@ def mail_flow(answers: dict | None, recommendation: dict | None) -> Diagram:
             )
         )
 
+    edges = _fold_extra_partners(edges, partner_nodes)
+
     if device_node and servers and not any(e.source == "devices" for e in edges):
         edges.append(Edge("relay", "relay", "devices", "servers", "relay"))
 
@@ -350,6 +354,47 @@ def mail_flow(answers: dict | None, recommendation: dict | None) -> Diagram:
     )
     _layout(diagram)
     return diagram
+
+
+def _fold_extra_partners(edges: list[Edge], partner_nodes: dict[str, Node]) -> list[Edge]:
+    """Draw at most MAX_PARTNERS_DRAWN partners; fold the rest into one box and one arrow per
+    direction, so a plan with 50 partners stays a readable page (the Connectors section and
+    the text alternative's last sentence say where the rest is)."""
+    names = [name for name in partner_nodes if not name.startswith("\0")]
+    if len(names) <= MAX_PARTNERS_DRAWN:
+        return edges
+    folded = {partner_nodes.pop(name).id for name in names[MAX_PARTNERS_DRAWN:]}
+    more = Node(
+        "partners-more",
+        "partner",
+        f"{len(folded)} more partners",
+        "listed under Connectors",
+        spoken=f"{len(folded)} more partners",
+    )
+    partner_nodes["\0more"] = more
+    kept: list[Edge] = []
+    grouped: dict[str, list[Edge]] = {}
+    for edge in edges:
+        if edge.source in folded or edge.target in folded:
+            grouped.setdefault(edge.direction, []).append(edge)
+        else:
+            kept.append(edge)
+    for direction, group in grouped.items():
+        inbound = group[0].source in folded
+        kept.append(
+            Edge(
+                id=f"connectors-more-{direction or 'other'}",
+                kind="connector",
+                source=more.id if inbound else group[0].source,
+                target=group[0].target if inbound else more.id,
+                label=f"{len(group)} more {direction} connectors".replace("  ", " "),
+                named=False,
+                direction=direction,
+                required=any(edge.required for edge in group),
+                action="create" if any(e.action == "create" for e in group) else "review",
+            )
+        )
+    return kept
 
 
 def _devices_node() -> Node:

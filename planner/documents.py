@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from planner.diagram import mail_flow
+from planner.engine import RULES_VERSION
 from planner.engine.answers import Answers
 from planner.engine.recommendation import ENDPOINT_LABELS
 from planner.engine.summary import answer_rows
@@ -20,7 +21,10 @@ ACTION_LABELS = {
     "create": "Create",
     "review-existing": "Review the existing connector",
 }
-SEVERITY_LABELS = {"warning": "Warnings", "info": "Information"}
+SEVERITY_LABELS = {"blocker": "Blockers", "warning": "Warnings", "info": "Information"}
+# Blockers (mail cannot flow as answered) come first in every rendering, then warnings.
+SEVERITY_ORDER = {"blocker": 0, "warning": 1}
+BLOCKER_CALLOUT = "This plan has blockers: mail cannot flow as answered until they are resolved."
 VERDICT_LABELS = {
     "recommended": "Recommended",
     "possible": "Possible",
@@ -75,6 +79,8 @@ def plan_document(plan: Plan, *, share_token: str, revision: PlanRevision | None
         "revision": number,
         "latest_revision": plan.revision,
         "rules_version": rules_version,
+        # A plan keeps the recommendation it was saved with; this says whether newer rules exist.
+        "current_rules_version": RULES_VERSION,
         "created_at": iso_utc(plan.created_at),
         "updated_at": iso_utc(updated_at),
         "share_expires_at": iso_utc(plan.share_expires_at) if plan.share_expires_at else None,
@@ -95,11 +101,27 @@ def plan_context(document: dict, *, share_url: str) -> dict:
     """Return the template context shared by the plan page, the PDF and the Markdown."""
     recommendation = document["recommendation"]
     guides = {item["key"]: item for item in recommendation["guides"]}
-    notes = sorted(recommendation["notes"], key=lambda note: note["severity"] != "warning")
+    notes = sorted(
+        recommendation["notes"], key=lambda note: SEVERITY_ORDER.get(note["severity"], 2)
+    )
     devices = recommendation.get("devices")
+    notes = [
+        {
+            **note,
+            "severity_label": SEVERITY_LABELS.get(note["severity"], note["severity"]),
+            "guide": guides.get(note["guide"]),
+        }
+        for note in notes
+    ]
+    rules_version = document.get("rules_version", recommendation.get("rules_version"))
+    current_rules_version = document.get("current_rules_version", rules_version)
     return {
         "name": document["name"],
         "revision": document["revision"],
+        "rules_version": rules_version,
+        "current_rules_version": current_rules_version,
+        "rules_outdated": rules_version < current_rules_version,
+        "rules_line": rules_line(rules_version, current=current_rules_version),
         "created_at": document["created_at"],
         "updated_at": document["updated_at"],
         "updated_on": _display_date(document["updated_at"]),
@@ -109,20 +131,25 @@ def plan_context(document: dict, *, share_url: str) -> dict:
         "answers": answer_rows(Answers.from_dict(document["answers"])),
         "connectors": [_connector(item, guides) for item in recommendation["connectors"]],
         "devices": _devices(devices, guides) if devices else None,
-        "notes": [
-            {
-                **note,
-                "severity_label": SEVERITY_LABELS.get(note["severity"], note["severity"]),
-                "guide": guides.get(note["guide"]),
-            }
-            for note in notes
-        ],
+        "notes": notes,
+        "blockers": [note for note in notes if note["severity"] == "blocker"],
+        "blocker_callout": BLOCKER_CALLOUT,
         "checklist": _checklist(recommendation.get("checklist") or [], guides),
         "scripts": _scripts(recommendation.get("powershell") or {}),
         "powershell": recommendation.get("powershell") or {},
         "guides": recommendation["guides"],
         "footer_line": FOOTER_LINE,
     }
+
+
+def rules_line(version: int, *, current: int) -> str:
+    """Return the sentence naming the rules version a plan was made with, and any newer one."""
+    if version < current:
+        return (
+            f"Made with version {version} of the planner's rules. The current rules are version "
+            f"{current}: the plan keeps its advice until its owner saves it with the current rules."
+        )
+    return f"Made with version {version} of the planner's rules (the current version)."
 
 
 SCRIPT_TITLES = {

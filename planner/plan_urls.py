@@ -43,4 +43,5 @@ urlpatterns = [
     path("e/<token:token>/rotate-share", views.rotate_share, name="rotate_share"),
     path("e/<token:token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
     path("e/<token:token>/share-expiry", views.share_expiry, name="share_expiry"),
+    path("e/<token:token>/current-rules", views.resave_with_current_rules, name="current_rules"),
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner import links
-from planner.engine import Answers, recommend
+from planner.engine import RULES_VERSION, Answers, recommend
 from planner.models import Plan, PlanRevision
 
 NOTE_MAX = 200
@@ -121,6 +121,23 @@ def update_plan(
     for key, value in {"revision": number, "history": history, "updated_at": now, **fields}.items():
         setattr(plan, key, value)
     return revision
+
+
+def resave_with_current_rules(plan: Plan, *, expected_revision: int) -> PlanRevision | None:
+    """Save the plan's answers again as a new revision made with the current rules.
+
+    Return None (and save nothing) when the plan already uses the current rules. Raise
+    `StaleRevision` if the plan moved past `expected_revision`, as `update_plan` does.
+    """
+    if plan.rules_version >= RULES_VERSION and plan.revision == expected_revision:
+        return None
+    return update_plan(
+        plan,
+        name=plan.name,
+        answers=Answers.from_dict(plan.answers),
+        expected_revision=expected_revision,
+        note=f"Saved again with version {RULES_VERSION} of the planner's rules",
+    )
 
 
 def find_plan_by_share_token(token: str) -> Plan | None:

@@ -20,7 +20,7 @@ from planner import services
 from planner.api.views import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import plan_context, plan_document
-from planner.engine import Answers
+from planner.engine import RULES_VERSION, Answers, recommend
 from planner.exports import PAGE_SIZES
 from planner.exports.markdown import render_plan_markdown
 from planner.exports.pdf import PdfBusyError, PdfTimeoutError, render_plan_pdf
@@ -85,8 +85,9 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None) -> dic
     notes = page["notes"]
     return {
         "page": page,
+        "blockers": [note for note in notes if note["severity"] == "blocker"],
         "warnings": [note for note in notes if note["severity"] == "warning"],
-        "information": [note for note in notes if note["severity"] != "warning"],
+        "information": [note for note in notes if note["severity"] not in ("blocker", "warning")],
         "saved_at": revision.created_at if revision else plan.updated_at,
         "created_at": plan.created_at,
         "plan": plan,
@@ -278,7 +279,17 @@ def _edit_banner(request, plan) -> str:
         )
     updated = request.GET.get("updated", "")
     if updated.isdigit() and 1 < int(updated) <= plan.revision:
+        if request.GET.get("rules") == "current":
+            return (
+                f"Revision {int(updated)} saved with version {plan.rules_version} of the "
+                "planner's rules. Earlier revisions keep their advice in the plan's history."
+            )
         return f"Revision {int(updated)} saved."
+    if request.GET.get("rules") == "stale":
+        return (
+            "The plan was changed by someone else meanwhile, so nothing was saved. Check the "
+            "current revision below before saving it with the current rules."
+        )
     for key in ("rotated", "expiry"):
         if key in request.GET:
             return EDIT_BANNERS.get((key, request.GET[key]), "")
@@ -291,6 +302,8 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
     expires_on = None
     if plan.share_expires_at:
         expires_on = (plan.share_expires_at - dt.timedelta(days=1)).date()
+    if plan.rules_version < RULES_VERSION:
+        context["current_rules"] = _current_rules_preview(plan, links=links)
     context.update(
         banner=_edit_banner(request, plan) if status == 200 else "",
         share_url=public_url(request, share_path(share_token)),
@@ -303,6 +316,7 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
             "rotate_share": links.action("rotate_share"),
             "rotate_edit": links.action("rotate_edit"),
             "expiry": links.action("share_expiry"),
+            "current_rules": links.action("current_rules"),
         },
     )
     return render(request, "planner/plan_edit.html", context, status=status)
@@ -310,6 +324,23 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
 
 def _edited(path: str, **query) -> str:
     return f"{path}?{urlencode(query)}"
+
+
+def _current_rules_preview(plan, *, links: Links) -> dict | None:
+    """Return what the current rules would change in an older plan's connectors and notes."""
+    answers = _answers(plan.answers)
+    if answers is None:
+        return None
+    current = recommend(answers).to_dict()
+    stored_notes = {note["code"] for note in plan.recommendation.get("notes", [])}
+    return {
+        "connector_changes": connector_changes(plan.recommendation, current),
+        "summary": current["summary"],
+        "summary_changed": current["summary"] != plan.recommendation.get("summary"),
+        "new_notes": [note for note in current["notes"] if note["code"] not in stored_notes],
+        "blockers": [note for note in current["notes"] if note["severity"] == "blocker"],
+        "revision": plan.revision,
+    }
 
 
 @require_POST
@@ -346,6 +377,23 @@ def share_expiry(request, token):
     expires_on = form.cleaned_data["expires_on"]
     services.set_share_expiry(plan, expires_on=expires_on)
     return redirect(_edited(edit_path(token), expiry="set" if expires_on else "cleared"))
+
+
+@require_POST
+@rate_limit(LOOKUP)
+def resave_with_current_rules(request, token):
+    plan, _ = _open_plan(EDIT, token)
+    expected = request.POST.get("revision", "")
+    if not expected.isdigit():
+        return HttpResponseBadRequest("Missing revision.", content_type="text/plain")
+    try:
+        revision = services.resave_with_current_rules(plan, expected_revision=int(expected))
+    except services.StaleRevision:
+        # Someone saved a newer revision meanwhile: show them the plan as it is now.
+        return redirect(_edited(edit_path(token), rules="stale"))
+    if revision is None:
+        return redirect(edit_path(token))
+    return redirect(_edited(edit_path(token), updated=revision.number, rules="current"))
 
 
 # --- helpers -----------------------------------------------------------------------------------

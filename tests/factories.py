@@ -44,6 +44,12 @@ NON_MS = "non-microsoft-smtp"
 NONE = "none"
 EOP = "exchange-online-protection"
 EXO = "exchange-online"
+SE = "exchange-se"
+E2019 = "exchange-2019"
+E2016 = "exchange-2016"
+E2013 = "exchange-2013"
+E2010_EXACT = "exchange-2010"
+EXCHANGE_2010_OR_LATER = (E2010, SE, E2019, E2016, E2013, E2010_EXACT)
 
 
 def answers_data(base=CONTOSO, **overrides):
@@ -62,7 +68,7 @@ def engine_answers(**overrides):
     data = {"onprem_server": NONE, "subscription": EXO}
     data.update(overrides)
     if (
-        data["onprem_server"] == E2010
+        data["onprem_server"] in EXCHANGE_2010_OR_LATER
         and data["subscription"] == EXO
         and "hybrid_completed" not in data
     ):

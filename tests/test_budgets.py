@@ -95,11 +95,15 @@ def test_evaluate_touches_no_database(client):
 
 
 STEPS_BEFORE_PARTNERS = [
-    ("server", {"onprem_server": "exchange-2010-or-later"}),
+    ("server", {"onprem_server": "exchange-2016"}),
+    ("updates", {"onprem_up_to_date": "yes"}),
     ("subscription", {"subscription": "exchange-online"}),
-    ("hybrid", {"hybrid_completed": "no"}),
+    ("hybrid", {"hybrid_completed": "yes"}),
+    ("configuration", {"hybrid_configuration": "full"}),
     ("organization", {"domains": "contoso.com", "identify_by": "unknown"}),
-    ("devices", {"send_mail": "no"}),
+    ("mx", {"mx_points_to": "on-premises"}),
+    ("devices", {"send_mail": "yes", "smtp_auth_capable": "yes"}),
+    ("oauth", {"oauth_capable": "yes"}),
     ("partners", {"partners": "yes"}),
 ]
 

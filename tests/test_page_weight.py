@@ -72,10 +72,12 @@ def test_first_load_of_a_wizard_step_is_within_40_kb_compressed(client, step):
         "devices": [
             ("server", {"onprem_server": "none"}),
             ("subscription", {"subscription": "exchange-online"}),
+            ("mx", {"mx_points_to": "microsoft-365"}),
         ],
         "partners": [
             ("server", {"onprem_server": "none"}),
             ("subscription", {"subscription": "exchange-online"}),
+            ("mx", {"mx_points_to": "microsoft-365"}),
             ("devices", {"send_mail": "no"}),
         ],
     }.get(step, [])

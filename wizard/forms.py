@@ -19,6 +19,7 @@ from planner.engine.validation import (
     PLAN_NAME_MAX,
     AnswersError,
     FieldError,
+    clean_device_ip,
     clean_domain,
     clean_free_text,
     clean_host,
@@ -28,7 +29,7 @@ from planner.engine.validation import (
     parse_answers,
 )
 from planner.services import NOTE_MAX
-from wizard.steps import field_for_path
+from wizard.steps import EXCHANGE_VERSIONS, field_for_path
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
@@ -44,7 +45,15 @@ DIRECTION_CHOICES = [
     ("inbound", "Only mail from the partner (inbound)"),
     ("outbound", "Only mail to the partner (outbound)"),
 ]
-PARTNER_FIELDS = ("name", "domains", "direction", "require_tls", "certificate_domain", "sender_ips")
+PARTNER_FIELDS = (
+    "name",
+    "domains",
+    "direction",
+    "require_tls",
+    "certificate_domain",
+    "mx_certificate_domain",
+    "sender_ips",
+)
 _SEPARATORS = re.compile(r"[,;\r\n]+")
 
 
@@ -101,6 +110,10 @@ def engine_field(cleaner):
             raise forms.ValidationError(str(exc)) from None
 
     return clean
+
+
+def has_exact_exchange(answers: dict) -> bool:
+    return answers.get("onprem_server") in EXCHANGE_VERSIONS
 
 
 def text_to_lines(values) -> str:
@@ -160,18 +173,30 @@ class ServerForm(StepForm):
     onprem_server = RadioField(
         label=title,
         choices=[
-            ("exchange-2010-or-later", "Exchange 2010 or later"),
+            ("exchange-se", "Exchange Server Subscription Edition (SE)"),
+            ("exchange-2019", "Exchange Server 2019"),
+            ("exchange-2016", "Exchange Server 2016"),
+            ("exchange-2013", "Exchange Server 2013"),
+            ("exchange-2010", "Exchange Server 2010"),
             ("exchange-2007-or-earlier", "Exchange 2007 or earlier"),
             ("non-microsoft-smtp", "Non-Microsoft SMTP server"),
             ("none", "No on-premises email servers"),
         ],
         hints={
-            "exchange-2010-or-later": "Exchange Server 2010, 2013, 2016, 2019 or Subscription Edition.",
-            "exchange-2007-or-earlier": "Exchange Server 2007 or 2003.",
+            "exchange-se": "Version 15.2, build 2562 or later.",
+            "exchange-2019": "Version 15.2 with a build before 2562.",
+            "exchange-2016": "Version 15.1.",
+            "exchange-2013": "Version 15.0.",
+            "exchange-2010": "Version 14.",
+            "exchange-2007-or-earlier": "Exchange Server 2007 (version 8) or 2003.",
             "non-microsoft-smtp": "For example Postfix, Sendmail, HCL Domino or a mail appliance.",
             "none": "Every mailbox is in Microsoft 365 (or will be).",
         },
-        help_text="Choose the servers that hold mailboxes or relay mail for your domains today.",
+        help_text=(
+            "Choose the servers that hold mailboxes or relay mail for your domains today. With "
+            "more than one Exchange version, choose the oldest one that sends or receives mail "
+            "for Microsoft 365."
+        ),
         required_message="Select which email servers your organization runs on premises.",
     )
 
@@ -181,7 +206,42 @@ class ServerForm(StepForm):
 
     @classmethod
     def step_data_from(cls, answers, *, prefix):
+        if answers["onprem_server"] not in dict(cls.base_fields["onprem_server"].choices):
+            # "Exchange 2010 or later" (rules version 1, or the API): the wizard asks again for
+            # the exact version rather than guess one.
+            return {}
         return {f"{prefix}-onprem_server": [answers["onprem_server"]]}
+
+
+class UpdatesForm(StepForm):
+    step = "updates"
+    title = "Do your Exchange servers have the latest cumulative update and security update?"
+
+    onprem_up_to_date = RadioField(
+        label=title,
+        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "I don't know")],
+        hints={
+            "yes": "Every server that sends or receives mail for Microsoft 365 has both.",
+            "no": "At least one of them is behind.",
+        },
+        help_text=(
+            "Only the servers that send mail to Microsoft 365 or receive mail from it matter. "
+            "Exchange Online slows down, then refuses, mail from servers that are out of date."
+        ),
+        required_message=(
+            "Select yes if your Exchange servers have the latest updates, no, or I don't know."
+        ),
+    )
+
+    @classmethod
+    def answers_from(cls, cleaned_data):
+        return {"onprem_up_to_date": BOOLS[cleaned_data["onprem_up_to_date"]]}
+
+    @classmethod
+    def step_data_from(cls, answers, *, prefix):
+        if not has_exact_exchange(answers):
+            return {}
+        return {f"{prefix}-onprem_up_to_date": [WORDS[answers.get("onprem_up_to_date")]]}
 
 
 class SubscriptionForm(StepForm):
@@ -243,6 +303,43 @@ class HybridForm(StepForm):
         if answers.get("hybrid_completed") is None:
             return {}
         return {f"{prefix}-hybrid_completed": [WORDS[answers["hybrid_completed"]]]}
+
+
+class ConfigurationForm(StepForm):
+    step = "configuration"
+    title = "Which configuration was chosen in the Hybrid Configuration Wizard?"
+
+    hybrid_configuration = RadioField(
+        label=title,
+        choices=[
+            ("full", "Full hybrid configuration"),
+            ("minimal", "Minimal hybrid configuration"),
+            ("express", "Express migration"),
+            ("unknown", "I don't know"),
+        ],
+        hints={
+            "full": "For a long-term hybrid: free/busy, mail flow and connectors between the two.",
+            "minimal": "For moving mailboxes over a few months; it sets up no mail flow.",
+            "express": "For moving every mailbox in a couple of weeks (Classic wizard only).",
+        },
+        help_text=(
+            "Only Full creates the connectors. With Minimal or Express, the plan has you create "
+            "them by hand."
+        ),
+        required_message="Select the configuration chosen in the Hybrid Configuration Wizard, or I don't know.",
+    )
+
+    @classmethod
+    def answers_from(cls, cleaned_data):
+        value = cleaned_data["hybrid_configuration"]
+        return {"hybrid_configuration": None if value == "unknown" else value}
+
+    @classmethod
+    def step_data_from(cls, answers, *, prefix):
+        if answers.get("hybrid_completed") is not True:
+            return {}
+        value = answers.get("hybrid_configuration") or "unknown"
+        return {f"{prefix}-hybrid_configuration": [value]}
 
 
 class OrganizationForm(StepForm):
@@ -322,6 +419,46 @@ class OrganizationForm(StepForm):
         }
 
 
+class MxForm(StepForm):
+    step = "mx"
+    title = "Where do your domains' MX records point?"
+
+    mx_points_to = RadioField(
+        label=title,
+        choices=[
+            ("microsoft-365", "Microsoft 365"),
+            ("on-premises", "Our on-premises mail server"),
+            ("third-party-service", "A third-party filtering service or gateway"),
+            ("unknown", "I don't know"),
+        ],
+        hints={
+            "microsoft-365": "The MX host ends in mail.protection.outlook.com or mx.microsoft.",
+            "on-premises": "The MX host is your own server or appliance, like mail.contoso.com.",
+            "third-party-service": "For example Mimecast, Proofpoint or a cloud email gateway.",
+        },
+        help_text=(
+            "Where internet mail for your domains arrives first, or where it will arrive after "
+            "the change this plan is for."
+        ),
+        required_message="Select where your domains' MX records point, or I don't know.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.prior.get("onprem_server") == "none":
+            field = self.fields["mx_points_to"]
+            field.choices = [choice for choice in field.choices if choice[0] != "on-premises"]
+
+    @classmethod
+    def answers_from(cls, cleaned_data):
+        value = cleaned_data["mx_points_to"]
+        return {"mx_points_to": None if value == "unknown" else value}
+
+    @classmethod
+    def step_data_from(cls, answers, *, prefix):
+        return {f"{prefix}-mx_points_to": [answers.get("mx_points_to") or "unknown"]}
+
+
 class DevicesForm(StepForm):
     step = "devices"
     title = "Do printers, scanners or applications need to send email?"
@@ -353,12 +490,25 @@ class DevicesForm(StepForm):
     )
     sending_ips = ListField(
         label="Their static public IP addresses",
-        item_cleaner=lambda value: clean_sender_ip(value, public_only=True),
+        item_cleaner=clean_device_ip,
         help_text=(
             "Optional. The public address Microsoft 365 sees when they send, one per line, like "
             "203.0.113.10 or 203.0.113.0/24."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With an on-premises server the devices relay through it, so private addresses do.
+        onprem = self.prior.get("onprem_server")
+        field = self.fields["sending_ips"]
+        field.item_cleaner = lambda value: clean_device_ip(value, onprem_server=onprem)
+        if onprem not in (None, "none"):
+            field.label = "Their static IP addresses"
+            field.help_text = (
+                "Optional. They relay through your on-premises server, so give the addresses it "
+                "sees, one per line, like 10.0.5.20 or 203.0.113.0/24."
+            )
 
     def clean(self):
         if self.cleaned_data.get("send_mail") == "no":
@@ -390,6 +540,36 @@ class DevicesForm(StepForm):
             f"{prefix}-smtp_auth_capable": [WORDS[devices.get("smtp_auth_capable")]],
             f"{prefix}-sending_ips": [text_to_lines(devices.get("sending_ips"))],
         }
+
+
+class OauthForm(StepForm):
+    step = "oauth"
+    title = "Can the devices and applications sign in to SMTP AUTH with OAuth?"
+
+    oauth_capable = RadioField(
+        label=title,
+        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "I don't know")],
+        hints={
+            "yes": "Every one of them supports OAuth 2.0 (modern authentication) for SMTP.",
+            "no": "Some only take a user name and password (basic authentication).",
+        },
+        help_text=(
+            "Microsoft turns basic authentication for SMTP AUTH off by default from the end of "
+            "December 2026; OAuth keeps working."
+        ),
+        required_message="Select yes if they can sign in with OAuth, no, or I don't know.",
+    )
+
+    @classmethod
+    def answers_from(cls, cleaned_data):
+        return {"devices": {"oauth_capable": BOOLS[cleaned_data["oauth_capable"]]}}
+
+    @classmethod
+    def step_data_from(cls, answers, *, prefix):
+        devices = answers.get("devices") or {}
+        if not devices.get("send_mail") or devices.get("smtp_auth_capable") is False:
+            return {}
+        return {f"{prefix}-oauth_capable": [WORDS[devices.get("oauth_capable")]]}
 
 
 class PartnersForm(StepForm):
@@ -448,10 +628,26 @@ class PartnerForm(forms.Form):
         help_text="Mail that cannot be sent over TLS is rejected instead of sent in clear text.",
     )
     certificate_domain = forms.CharField(
-        label="Domain on the partner's TLS certificate",
+        label="Domain on the partner's sending certificate",
         required=False,
         max_length=DOMAIN_TEXT_MAX,
-        help_text="Optional, like mail.fabrikam.com. Ask the partner's mail administrator.",
+        help_text=(
+            "Optional, like mail.fabrikam.com. The certificate the partner's servers present when "
+            "they send mail to you: Microsoft 365 uses it to recognize their mail. Ask the "
+            "partner's mail administrator."
+        ),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+    )
+    mx_certificate_domain = forms.CharField(
+        label="Domain on the partner's receiving (MX) certificate",
+        required=False,
+        max_length=DOMAIN_TEXT_MAX,
+        help_text=(
+            "Optional, for mail to the partner, like mx.fabrikam.com. The certificate on the "
+            "servers their MX record points to, which Microsoft 365 checks before it delivers "
+            "your mail. It is often not the same as the sending certificate. Leave it empty if "
+            "you don't know: the plan then requires TLS without checking the name."
+        ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     sender_ips = ListField(
@@ -471,6 +667,9 @@ class PartnerForm(forms.Form):
 
     def clean_certificate_domain(self):
         return engine_field(clean_domain)(self.cleaned_data["certificate_domain"]) or None
+
+    def clean_mx_certificate_domain(self):
+        return engine_field(clean_domain)(self.cleaned_data["mx_certificate_domain"]) or None
 
 
 class BasePartnerFormSet(forms.BaseFormSet):
@@ -514,6 +713,7 @@ class BasePartnerFormSet(forms.BaseFormSet):
                     "direction": row["direction"],
                     "require_tls": row["require_tls"],
                     "certificate_domain": row["certificate_domain"] or None,
+                    "mx_certificate_domain": row["mx_certificate_domain"] or None,
                     "sender_ips": row["sender_ips"],
                 }
                 for row in cleaned_data
@@ -530,6 +730,7 @@ class BasePartnerFormSet(forms.BaseFormSet):
                 "direction": partner["direction"],
                 "require_tls": "on" if partner["require_tls"] else "",
                 "certificate_domain": partner.get("certificate_domain") or "",
+                "mx_certificate_domain": partner.get("mx_certificate_domain") or "",
                 "sender_ips": text_to_lines(partner.get("sender_ips")),
             }
             for partner in answers.get("partners") or ()
@@ -573,7 +774,8 @@ def blank_partner() -> dict:
 
 def is_blank(row: dict) -> bool:
     return not any(
-        row[name].strip() for name in ("name", "domains", "certificate_domain", "sender_ips")
+        row[name].strip()
+        for name in ("name", "domains", "certificate_domain", "mx_certificate_domain", "sender_ips")
     )
 
 
@@ -644,10 +846,14 @@ class CheckForm(StepForm):
 
 STEP_FORMS = {
     "server": ServerForm,
+    "updates": UpdatesForm,
     "subscription": SubscriptionForm,
     "hybrid": HybridForm,
+    "configuration": ConfigurationForm,
     "organization": OrganizationForm,
+    "mx": MxForm,
     "devices": DevicesForm,
+    "oauth": OauthForm,
     "partners": PartnersForm,
     "partner": PartnerFormSet,
     "check": CheckForm,

@@ -4,28 +4,55 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from planner.engine.answers import EXCHANGE_VERSIONS as ENGINE_EXCHANGE_VERSIONS
+
 STEPS = (
     "server",
+    "updates",
     "subscription",
     "hybrid",
+    "configuration",
     "organization",
+    "mx",
     "devices",
+    "oauth",
     "partners",
     "partner",
     "check",
 )
+
+# The wizard asks for the exact Exchange version (rules version 2); "exchange-2010-or-later"
+# stays valid through the API only.
+EXCHANGE_VERSIONS = frozenset(ENGINE_EXCHANGE_VERSIONS)
 
 
 def _answer(wizard, step: str, field: str):
     return (wizard.get_cleaned_data_for_step(step) or {}).get(field)
 
 
+def updates_apply(wizard) -> bool:
+    """Ask whether the servers are up to date only for Exchange 2010 or later."""
+    return _answer(wizard, "server", "onprem_server") in EXCHANGE_VERSIONS
+
+
 def hybrid_applies(wizard) -> bool:
     """Ask about the Hybrid Configuration Wizard only for Exchange 2010 or later with Exchange Online."""
     return (
-        _answer(wizard, "server", "onprem_server") == "exchange-2010-or-later"
+        _answer(wizard, "server", "onprem_server") in EXCHANGE_VERSIONS
         and _answer(wizard, "subscription", "subscription") == "exchange-online"
     )
+
+
+def configuration_applies(wizard) -> bool:
+    """Ask which Hybrid Configuration Wizard configuration was chosen only after it was run."""
+    return hybrid_applies(wizard) and _answer(wizard, "hybrid", "hybrid_completed") == "yes"
+
+
+def oauth_applies(wizard) -> bool:
+    """Ask about OAuth only for devices that send mail and may be able to use SMTP AUTH."""
+    return _answer(wizard, "devices", "send_mail") == "yes" and _answer(
+        wizard, "devices", "smtp_auth_capable"
+    ) in ("yes", "unknown")
 
 
 def organization_applies(wizard) -> bool:
@@ -39,8 +66,11 @@ def partner_list_applies(wizard) -> bool:
 
 
 CONDITIONS = {
+    "updates": updates_apply,
     "hybrid": hybrid_applies,
+    "configuration": configuration_applies,
     "organization": organization_applies,
+    "oauth": oauth_applies,
     "partner": partner_list_applies,
 }
 
@@ -54,7 +84,10 @@ class Where(NamedTuple):
 _TOP_LEVEL = {
     "onprem_server": Where("server", "onprem_server"),
     "subscription": Where("subscription", "subscription"),
+    "onprem_up_to_date": Where("updates", "onprem_up_to_date"),
     "hybrid_completed": Where("hybrid", "hybrid_completed"),
+    "hybrid_configuration": Where("configuration", "hybrid_configuration"),
+    "mx_points_to": Where("mx", "mx_points_to"),
 }
 
 
@@ -71,6 +104,8 @@ def field_for_path(path: str) -> Where | None:
     head, rest = parts[0], parts[1:]
     if head in _TOP_LEVEL:
         return _TOP_LEVEL[head]
+    if head == "devices" and rest and rest[0] == "oauth_capable":
+        return Where("oauth", "oauth_capable")
     if head in ("organization", "devices"):
         return Where(head, rest[0] if rest else None)
     if head == "partners":

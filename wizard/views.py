@@ -55,6 +55,8 @@ EDIT_LINK = "wizard-edit-link"
 SAVED_LINK = "wizard-saved-link"
 SAVED_LINK_SECONDS = 3600
 PARTNER_DRAFT = "partner_draft"
+VERSION_ASKED_AGAIN = "version_asked_again"
+EXAMPLE_DOMAIN = "contoso.com"
 QUESTION_STEPS = tuple(step for step in STEPS if step != "check")
 
 
@@ -149,21 +151,20 @@ def edit(request, edit_token):
         if data:
             step_data[step] = data
     step_data["check"] = {"check-name": [plan.name]}
-    run = new_run(
-        request,
-        step_data=step_data,
-        extra_data={
-            "edit": {
-                "plan_id": plan.pk,
-                "revision": plan.revision,
-                # What is checked against the plan on every request of the run (rotating the
-                # edit link ends the run), and the link itself sealed, for the pages to show.
-                "token_hash": plan.edit_token_hash,
-                "link": links.seal_with_secret(edit_token, purpose=EDIT_LINK),
-            }
-        },
-        current="check",
-    )
+    extra_data = {
+        "edit": {
+            "plan_id": plan.pk,
+            "revision": plan.revision,
+            # What is checked against the plan on every request of the run (rotating the
+            # edit link ends the run), and the link itself sealed, for the pages to show.
+            "token_hash": plan.edit_token_hash,
+            "link": links.seal_with_secret(edit_token, purpose=EDIT_LINK),
+        }
+    }
+    if "server" not in step_data:
+        # Saved as "Exchange 2010 or later": the server page asks for the exact version.
+        extra_data[VERSION_ASKED_AGAIN] = True
+    run = new_run(request, step_data=step_data, extra_data=extra_data, current="check")
     # The wizard's URLs carry only the run id; the session holds no plaintext token.
     return redirect("wizard:step", run=run, step="check")
 
@@ -538,6 +539,13 @@ class PlanWizard(NamedUrlSessionWizardView):
         )
         context["step_template"] = f"wizard/steps/{step}.html"
         context["editing"] = bool(self.edit_info)
+        if step == "server":
+            context["version_asked_again"] = bool(
+                self.storage.extra_data.get(VERSION_ASKED_AGAIN)
+            ) and not self.storage.get_step_data("server")
+        if step == "mx":
+            domains = (self.answers_before("mx").get("organization") or {}).get("domains")
+            context["mx_domain"] = domains[0] if domains else EXAMPLE_DOMAIN
         if step == "partner":
             context["max_partners"] = form.max_num
             context["can_add_partner"] = form.total_form_count() < form.max_num
@@ -559,6 +567,7 @@ class PlanWizard(NamedUrlSessionWizardView):
                 for row in answer_rows(answers)
             ],
             "recommendation": recommendation,
+            "blockers": [note for note in recommendation.notes if note.severity == "blocker"],
             "to_create": [c for c in recommendation.connectors if c.action == "create"],
             "to_review": [c for c in recommendation.connectors if c.action != "create"],
             "plan_url": f"/e/{edit_token(edit)}/" if edit else None,

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from functools import cache
 
-from planner.engine.answers import DIRECTIONS, IDENTIFY_BY, ONPREM_SERVERS, SUBSCRIPTIONS
+from planner.engine.answers import (
+    DIRECTIONS,
+    EXCHANGE_SERVERS,
+    HYBRID_CONFIGURATIONS,
+    IDENTIFY_BY,
+    MX_TARGETS,
+    ONPREM_SERVERS,
+    SUBSCRIPTIONS,
+)
+from planner.engine.notes import NOTES
 from planner.engine.recommendation import ENDPOINT_LABELS
 from planner.engine.validation import (
     MAX_ADDRESSES,
@@ -49,7 +58,30 @@ def answers_schema() -> dict:
         "properties": {
             "onprem_server": {
                 "enum": list(ONPREM_SERVERS),
-                "description": "Your on-premises email organization.",
+                "description": "Your on-premises email organization. Rules version 2 adds the "
+                "exact Exchange versions (exchange-se, exchange-2019, exchange-2016, "
+                "exchange-2013, exchange-2010); exchange-2010-or-later stays valid and means "
+                "'2010 or later, version not given' (note exchange-version-unknown). Exchange "
+                "2007, 2010 and 2013 get the blocker note exchange-version-blocked.",
+            },
+            "onprem_up_to_date": _nullable_bool(
+                "Whether the Exchange servers that talk to Microsoft 365 run the latest "
+                "cumulative and security update for their version; null: not known. Only for "
+                f"onprem_server in {', '.join(sorted(EXCHANGE_SERVERS))}; a boolean with any "
+                "other server is rejected."
+            ),
+            "hybrid_configuration": {
+                "enum": [*HYBRID_CONFIGURATIONS, None],
+                "description": "Which Hybrid Configuration Wizard configuration was chosen; "
+                "only when hybrid_completed is true (null there: not known). Minimal and "
+                "express create no connectors: the plan creates them by hand "
+                "(note hybrid-no-connectors).",
+            },
+            "mx_points_to": {
+                "enum": [*MX_TARGETS, None],
+                "description": "Where the domains' MX records point (now, or after the change "
+                "this plan is for); null: not known. on-premises needs an on-premises server. "
+                "Drives Enhanced Filtering for Connectors and the MX steps.",
             },
             "subscription": {
                 "enum": list(SUBSCRIPTIONS),
@@ -58,7 +90,8 @@ def answers_schema() -> dict:
             },
             "hybrid_completed": _nullable_bool(
                 "Whether the Hybrid Configuration Wizard has been run. true or false is required "
-                "exactly when onprem_server is exchange-2010-or-later and subscription is "
+                "exactly when onprem_server is exchange-2010-or-later (or an exact Exchange "
+                "version from 2010 on) and subscription is "
                 "exchange-online; otherwise null or absent (a boolean is rejected)."
             ),
             "organization": {
@@ -102,10 +135,20 @@ def answers_schema() -> dict:
                     "smtp_auth_capable": _nullable_bool(
                         "Can the devices use SMTP AUTH over TLS 1.2? null: not known."
                     ),
+                    "oauth_capable": _nullable_bool(
+                        "Can the devices sign in to SMTP AUTH with OAuth (modern "
+                        "authentication)? null: not known. true is rejected with "
+                        "smtp_auth_capable false."
+                    ),
                     "sending_ips": _list(
-                        {**IPV4_OR_CIDR, "description": "A public IPv4 address or CIDR range."},
+                        {
+                            **IPV4_OR_CIDR,
+                            "description": "An IPv4 address or CIDR range: public without an "
+                            "on-premises server; with one, the address the server sees "
+                            "(private addresses allowed).",
+                        },
                         MAX_ADDRESSES,
-                        "The devices' static public addresses.",
+                        "The devices' sending addresses.",
                     ),
                 },
             },
@@ -130,7 +173,14 @@ def answers_schema() -> dict:
                         "require_tls": {"type": "boolean", "default": True},
                         "certificate_domain": {
                             "type": ["string", "null"],
-                            "description": "Domain or *.domain on the partner's certificate.",
+                            "description": "Domain or *.domain on the partner's SENDING "
+                            "certificate, used to recognise its inbound mail.",
+                        },
+                        "mx_certificate_domain": {
+                            "type": ["string", "null"],
+                            "description": "Domain or *.domain on the certificate of the "
+                            "partner's RECEIVING (MX) servers, used to validate outbound TLS "
+                            "(DomainValidation). Direction outbound or both.",
                         },
                         "sender_ips": _list(
                             IPV4_OR_CIDR,
@@ -207,16 +257,22 @@ def _recommendation_schema() -> dict:
         "required": ["code", "severity", "text", "guide"],
         "properties": {
             "code": {"type": "string"},
-            "severity": {"enum": ["warning", "info"]},
+            "severity": {
+                "enum": ["blocker", "warning", "info"],
+                "description": "blocker: mail cannot flow as answered; blockers come first.",
+            },
             "text": {"type": "string"},
             "guide": {"type": ["string", "null"]},
+            "rule": {"type": "string"},
+            "source": {"type": "string", "description": "Where the advice comes from."},
         },
+        "description": "Known codes: " + ", ".join(sorted(NOTES)) + ".",
     }
     return {
         "type": "object",
         "required": ["connectors_needed", "own_servers", "connectors", "guides", "notes"],
         "properties": {
-            "rules_version": {"type": "integer"},
+            "rules_version": {"type": "integer", "description": "2 for plans made now."},
             "connectors_needed": {"enum": ["required", "optional", "none"]},
             "own_servers": {
                 "enum": ["manual-connectors", "consider-hybrid", "created-by-hybrid-wizard", None]

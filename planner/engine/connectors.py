@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .answers import Answers, Partner
 from .recommendation import Connector, FillIn
+from .validation import is_non_public
 
 SERVER = "your-organization-email-server"
 CLOUD = "office-365"
@@ -42,6 +43,67 @@ def identify_by(answers: Answers) -> str:
     if not org.onprem_certificate_domain and org.onprem_sending_ips:
         return "ip"
     return "certificate"
+
+
+NAME_MAX = 64  # New-InboundConnector / New-OutboundConnector -Name (F14)
+
+
+def connector_name(base: str, suffix: str = "", *, number: int = 0) -> str:
+    """Return `base + suffix`, shortening `base` so the whole name fits 64 characters.
+
+    A shortened name ends in "~<number>" (the partner's number), so two long partner names
+    that share their first characters still give distinct connector names.
+    """
+    name = base + suffix
+    if len(name) <= NAME_MAX:
+        return name
+    tag = f"~{number}" if number else "~"
+    keep = NAME_MAX - len(suffix) - len(tag)
+    return base[:keep].rstrip() + tag + suffix
+
+
+def certificate_name_status(answers: Answers) -> str | None:
+    """Return how the on-premises certificate name relates to the accepted domains (F5).
+
+    accepted: the name is an accepted domain or *.<accepted domain>; subdomain: a host name
+    (or wildcard) inside an accepted domain but not itself accepted, such as mail.contoso.com;
+    outside: in none of the accepted domains; unchecked: no domains listed, and the name
+    looks like a host name; None: no certificate name, or nothing to say.
+    """
+    org = answers.organization
+    name = org.onprem_certificate_domain
+    if not name:
+        return None
+    if not org.domains:
+        return "unchecked" if not name.startswith("*.") and name.count(".") >= 2 else None
+    bare = name.removeprefix("*.")
+    if bare in org.domains:
+        return "accepted"
+    if any(bare.endswith("." + d) for d in org.domains):
+        return "subdomain"
+    return "outside"
+
+
+def inbound_certificate_name(answers: Answers) -> str | None:
+    """Return the TlsSenderCertificateName for the OnPremises inbound connector (F5).
+
+    Exchange Online attributes relayed mail by certificate only when the name is an accepted
+    domain or a wildcard of one. A host name such as mail.contoso.com under the accepted
+    domain contoso.com becomes *.contoso.com, which still matches the host's certificate.
+    """
+    org = answers.organization
+    name = org.onprem_certificate_domain
+    if certificate_name_status(answers) == "subdomain" and not name.startswith("*."):
+        parent = name.split(".", 1)[1]
+        if parent in org.domains:
+            return "*." + parent
+    return name
+
+
+def _enhanced_filtering(ips) -> dict:
+    """Return Enhanced Filtering settings: skip the given public hops, or the last hop (F10)."""
+    public = [ip for ip in ips if not is_non_public(ip)]
+    return {"EFSkipIPs": public} if public else {"EFSkipLastIP": True}
 
 
 def _connector(ctx: Context, **fields) -> Connector:
@@ -113,7 +175,9 @@ def own_servers_inbound(ctx: Context) -> tuple[Connector, ...]:
                 )
             )
     else:
-        settings["TlsSenderCertificateName"] = org.onprem_certificate_domain
+        settings["TlsSenderCertificateName"] = inbound_certificate_name(ctx.answers)
+        # F16: TlsSenderCertificateName is used when RequireTls is $true; EAC and HCW set it.
+        settings["RequireTls"] = True
         if not org.onprem_certificate_domain:
             fill_in.append(
                 FillIn(
@@ -122,6 +186,10 @@ def own_servers_inbound(ctx: Context) -> tuple[Connector, ...]:
                     "contoso.com or *.contoso.com); it must be one of your accepted domains.",
                 )
             )
+    if ctx.answers.mx_points_to == "on-premises" and ctx.answers.subscription == "exchange-online":
+        # F10: internet mail enters on premises and reaches Exchange Online through this
+        # connector; skip the on-premises hop so filtering sees the real source.
+        settings.update(_enhanced_filtering(org.onprem_sending_ips))
     return (
         _connector(
             ctx,
@@ -211,7 +279,9 @@ def device_relay_inbound(ctx: Context) -> tuple[Connector, ...]:
 
 def _partner_inbound(ctx: Context, *, suffix: str, extra: dict, require_tls: bool):
     partner = ctx.partner
-    name = f"{partner.name} inbound" + (f" ({suffix})" if suffix else "")
+    name = connector_name(
+        partner.name, " inbound" + (f" ({suffix})" if suffix else ""), number=ctx.partner_number
+    )
     settings = {
         "Name": name,
         "ConnectorType": "Partner",
@@ -219,6 +289,10 @@ def _partner_inbound(ctx: Context, *, suffix: str, extra: dict, require_tls: boo
         "RequireTls": require_tls,
         **extra,
     }
+    if "*" in partner.domains:
+        # F1/F10: a filtering service in front of Microsoft 365: Enhanced Filtering skips its
+        # hop (its own addresses, or the last hop when it is recognised by certificate).
+        settings.update(_enhanced_filtering(extra.get("SenderIPAddresses") or ()))
     return _connector(
         ctx,
         id=f"partner-{ctx.partner_number}-inbound" + (f"-{suffix}" if suffix else ""),
@@ -258,14 +332,17 @@ def partner_inbound_ip(ctx: Context) -> tuple[Connector, ...]:
 def partner_outbound(ctx: Context) -> tuple[Connector, ...]:
     partner = ctx.partner
     settings: dict = {
-        "Name": f"{partner.name} outbound",
+        "Name": connector_name(partner.name, " outbound", number=ctx.partner_number),
         "ConnectorType": "Partner",
         "RecipientDomains": list(partner.domains),
         "UseMXRecord": True,
     }
-    if partner.certificate_domain:
+    # F4: DomainValidation checks the certificate of the partner's RECEIVING (MX) servers, so
+    # only their certificate name (mx_certificate_domain) may go in TlsDomain; the partner's
+    # sending certificate (certificate_domain) is for recognising its inbound mail only.
+    if partner.mx_certificate_domain:
         settings["TlsSettings"] = "DomainValidation"
-        settings["TlsDomain"] = partner.certificate_domain
+        settings["TlsDomain"] = partner.mx_certificate_domain
     else:
         settings["TlsSettings"] = "CertificateValidation"
     return (

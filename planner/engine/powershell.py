@@ -15,9 +15,9 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from .answers import Answers
+from .answers import BLOCKED_EXCHANGE, EXCHANGE_2010_OR_LATER, Answers
 from .connectors import identify_by
-from .facts import device_option
+from .facts import device_option, mx_target
 from .recommendation import Connector
 from .rules import RULES_VERSION
 
@@ -116,11 +116,24 @@ def _splat(settings: dict, values: dict[str, str]) -> list[str]:
     return lines
 
 
-def _header(title: str, what: Sequence[str], where: str) -> list[str]:
+BLOCKED = [
+    "BLOCKER: Exchange Online refuses mail from Exchange 2007, 2010 and 2013 over an",
+    "OnPremises connector (450 4.7.230, then 550 5.7.230). These connectors carry mail only",
+    "once a supported server (Exchange SE, or a mail server with TLS 1.2 and a certificate in",
+    "an accepted domain) relays for it. Read the plan's first note before you run this.",
+    "#",
+]
+
+
+def _header(
+    title: str, what: Sequence[str], where: str, answers: Answers | None = None
+) -> list[str]:
+    blocked = answers is not None and answers.onprem_server in BLOCKED_EXCHANGE
     return [
         RULE,
         _comment(title),
         RULE,
+        *(_comments(BLOCKED) if blocked else []),
         *_comments(what),
         "#",
         _comment(where),
@@ -252,11 +265,51 @@ def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) ->
             "# duplicates. Check that TlsSenderCertificateName is one of your accepted domains",
             "# (or *.domain), not a single host name, and that the outbound connector is",
             "# validated and enabled. To change them, rerun the Hybrid Configuration Wizard.",
+            "# Only the Full configuration creates connectors: if nothing is listed, the wizard",
+            "# ran as Minimal or Express. Rerun it with Full, or create the pair by hand",
+            '# (answer "Minimal" in the planner to get that plan).',
             RULE,
         ]
         for cmdlet in dict.fromkeys(c.cmdlet for c in review):
             body += [HYBRID_REVIEW[cmdlet], ""]
+        body += [
+            "if (-not (Get-InboundConnector | Where-Object { $_.ConnectorSource -eq "
+            "'HybridWizard' })) {",
+            "    Write-Warning 'No connectors made by the Hybrid Configuration Wizard: rerun it "
+            "with the Full configuration, or create the connectors by hand.'",
+            "}",
+            "",
+        ]
+        if mx_target(answers) == "on-premises":
+            body += [
+                RULE,
+                "# Enhanced Filtering for Connectors: your MX points to your on-premises servers,",
+                "# so internet mail reaches Exchange Online through the wizard's inbound",
+                "# connector. Skip its last hop so filtering sees the real source.",
+                RULE,
+                "Get-InboundConnector | Where-Object { $_.ConnectorSource -eq 'HybridWizard' } | "
+                "Set-InboundConnector -EFSkipLastIP $true",
+                "",
+            ]
 
+    if answers.subscription == "exchange-online":
+        body += [
+            RULE,
+            "# Hardening (tenant-wide, optional): if nothing sends to you by direct send",
+            "# (unauthenticated mail from your own domains to your MX endpoint), reject it.",
+            "# Mail that matches an inbound connector by IP address or certificate still",
+            "# arrives. Check message trace for direct-send traffic first, then remove the #:",
+            "# Set-OrganizationConfig -RejectDirectSend $true",
+            RULE,
+            "",
+        ]
+    if any("EFSkipIPs" in c.settings or "EFSkipLastIP" in c.settings for c in create):
+        body += [
+            "# Enhanced Filtering for Connectors is set on the inbound connector(s) above that",
+            "# carry mail from the server in front of Microsoft 365 (EFSkipIPs / EFSkipLastIP).",
+            "# Never list Microsoft 365 or private (RFC 1918) addresses there.",
+            "",
+        ]
     what = ["Creates the connectors of your plan in Exchange Online."] if create else []
     if validations:
         what.append("Then validates the outbound ones with Validate-OutboundConnector.")
@@ -268,6 +321,7 @@ def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) ->
         "Connector plan: Exchange Online side",
         what,
         "Run in Exchange Online PowerShell, after Connect-ExchangeOnline.",
+        answers,
     )
     lines += [
         "if (-not (Get-Command Get-InboundConnector -ErrorAction SilentlyContinue)) {",
@@ -281,8 +335,11 @@ def exchange_online_script(answers: Answers, connectors: Sequence[Connector]) ->
 # --- On-premises -------------------------------------------------------------------------------
 
 E2010 = "exchange-2010-or-later"
+E2010_EXACT = "exchange-2010"
 E2007 = "exchange-2007-or-earlier"
 NON_MS = "non-microsoft-smtp"
+EOP = "exchange-online-protection"
+EXO = "exchange-online"
 
 MX_HINT = (
     "the MX value of your accepted domain, copied from the Microsoft 365 admin center "
@@ -312,23 +369,36 @@ def _certificate_host(answers: Answers) -> str | None:
     return domain if domain and not domain.startswith("*.") else None
 
 
-def _device_relay(answers: Answers, placeholders: _Placeholders, version: str) -> list[str]:
+def _device_relay(
+    answers: Answers, placeholders: _Placeholders, version: str, *, review: bool = False
+) -> list[str]:
     if not answers.devices.send_mail:
         return []
     switch = "CreateDeviceRelayConnector"
-    placeholders.lines += [
-        "# Your printers and applications relay through this server. Set this to $false if",
-        "# a Receive connector already lets them relay.",
-        f"${switch} = $true",
-        "",
-    ]
+    # F13: in a hybrid review the wizard's set-up may already relay for the devices: opt in.
+    if review:
+        placeholders.lines += [
+            "# Your printers and applications relay through this server. Set this to $true to",
+            "# create a relay connector for them; it is off here because the hybrid set-up may",
+            "# already have one (check Get-ReceiveConnector first).",
+            f"${switch} = $false",
+            "",
+        ]
+    else:
+        placeholders.lines += [
+            "# Your printers and applications relay through this server. Set this to $false if",
+            "# a Receive connector already lets them relay.",
+            f"${switch} = $true",
+            "",
+        ]
     ips = answers.devices.sending_ips
     if ips:
         ranges = ps_quote(list(ips))
         note = [
             "# These are the device addresses from your answers. The connector must list the",
-            "# addresses this server sees them connect from: if the devices are on your internal",
-            "# network, put their internal addresses here instead.",
+            "# addresses this server sees them connect from (their internal addresses), each a",
+            "# single address (/32) where possible: every address listed may relay anonymously",
+            "# to any recipient, so a wider range or a public address makes an open relay.",
         ]
     else:
         ranges = placeholders.add(
@@ -338,12 +408,16 @@ def _device_relay(answers: Answers, placeholders: _Placeholders, version: str) -
             only_if=switch,
         )
         note = []
-    frontend = (
-        "# Exchange 2013 or later. On Exchange 2010 leave out -TransportRole FrontendTransport."
-        if version == E2010
-        else "# Exchange 2007: run on the Hub Transport server; add -Server <name> if needed."
-    )
-    role = " -TransportRole FrontendTransport" if version == E2010 else ""
+    modern = version in EXCHANGE_2010_OR_LATER and version != E2010_EXACT
+    if version == E2010_EXACT:
+        frontend = "# Exchange 2010: run on the Hub Transport server."
+    elif modern:
+        frontend = (
+            "# Exchange 2013 or later. On Exchange 2010 leave out -TransportRole FrontendTransport."
+        )
+    else:
+        frontend = "# Exchange 2007: run on the Hub Transport server; add -Server <name> if needed."
+    role = " -TransportRole FrontendTransport" if modern else ""
     return [
         RULE,
         "# Relay for devices: an anonymous relay Receive connector that accepts mail only from",
@@ -358,6 +432,46 @@ def _device_relay(answers: Answers, placeholders: _Placeholders, version: str) -
         "    Get-ReceiveConnector -Identity 'Relay for devices' | Add-ADPermission "
         "-User 'NT AUTHORITY\\ANONYMOUS LOGON' -ExtendedRights 'Ms-Exch-SMTP-Accept-Any-Recipient'",
         "}",
+        "",
+    ]
+
+
+def _eop_spam_rules(answers: Answers) -> list[str]:
+    """Return the transport rules that turn EOP's spam verdicts into SCL 6 (F11)."""
+    if answers.subscription != EOP:
+        return []
+    lines = [
+        RULE,
+        "# Standalone EOP: turn its spam verdicts into SCL 6 so spam lands in Junk Email",
+        "# (Set up your EOP service, Step 5). Skip this if EOP's anti-spam policy quarantines",
+        "# spam instead.",
+        RULE,
+    ]
+    for verdict in ("SFV:SPM", "SFV:SKS", "SFV:SKB"):
+        name = f"EOP spam verdict {verdict} to SCL 6"
+        lines.append(
+            f"New-TransportRule -Name {ps_quote(name)} -HeaderContainsMessageHeader "
+            f"'X-Forefront-Antispam-Report' -HeaderContainsWords {ps_quote(verdict)} -SetSCL 6"
+        )
+    return [*lines, ""]
+
+
+def _coexistence(answers: Answers) -> list[str]:
+    """Return the coexistence routing options for shared domains without Full hybrid (F6)."""
+    if answers.subscription != EXO:
+        return []
+    return [
+        RULE,
+        "# Coexistence routing (mailboxes on premises and in Exchange Online share your",
+        "# domains). This server thinks it owns them: mail to a cloud colleague bounces (5.1.1)",
+        "# unless you do one of these. Uncomment and adapt ONE of them.",
+        "# a) An on-premises mail user (or remote mailbox) per cloud mailbox whose external",
+        "#    address is user@<tenant>.mail.onmicrosoft.com, kept in step with Microsoft Entra",
+        "#    Connect or Cloud Sync; the Send connector above carries that routing domain.",
+        "# b) Or make the shared domain internal relay, so unknown recipients go on to",
+        "#    Microsoft 365 through the Send connector above:",
+        "#    Set-AcceptedDomain -Identity 'contoso.com' -DomainType InternalRelay",
+        RULE,
         "",
     ]
 
@@ -380,7 +494,13 @@ def _exchange_manual(answers: Answers) -> str:
         RULE,
         "# 1. Send connector to Microsoft 365: all outgoing mail goes to your tenant's MX host",
         "#    over TLS, and Exchange checks Microsoft 365's certificate.",
+        "#    An existing Send connector for address space * (your Internet connector) would",
+        "#    compete with it: disable it, or give its address space a higher cost (the number",
+        "#    after ';' in AddressSpaces), once this one works.",
         RULE,
+        "Get-SendConnector | Where-Object { $_.AddressSpaces -match '\\*' } | "
+        "Format-List Name,AddressSpaces,Enabled",
+        "",
         "$params = @{",
         "    Name = 'To Microsoft 365'",
         "    AddressSpaces = '*'",
@@ -388,7 +508,17 @@ def _exchange_manual(answers: Answers) -> str:
         "    DNSRoutingEnabled = $false",
         "    RequireTLS = $true",
     ]
-    if version == E2010:
+    if version == E2010_EXACT:
+        send += [
+            "    TlsAuthLevel = 'CertificateValidation'",
+            f"    Fqdn = {fqdn}",
+            "    Usage = 'Internet'",
+            "}",
+            "# Exchange 2010 has no CloudServicesMailEnabled.",
+            "New-SendConnector @params",
+            "",
+        ]
+    elif version in EXCHANGE_2010_OR_LATER:
         send += [
             "    TlsAuthLevel = 'CertificateValidation'",
             f"    Fqdn = {fqdn}",
@@ -410,7 +540,7 @@ def _exchange_manual(answers: Answers) -> str:
             "",
         ]
 
-    if version == E2010:
+    if version in EXCHANGE_2010_OR_LATER:
         server = placeholders.add(
             "ExchangeServer", "the name of your internet-facing Exchange server, like EX01"
         )
@@ -452,16 +582,25 @@ def _exchange_manual(answers: Answers) -> str:
         ]
 
     relay = _device_relay(answers, placeholders, version)
+    spam = _eop_spam_rules(answers)
+    coexistence = _coexistence(answers)
     what = [
         "Creates the Send connector from your Exchange organization to Microsoft 365 and",
         "makes the server present its TLS certificate to Microsoft 365.",
     ]
     if relay:
         what.append("Adds a relay Receive connector for your printers and applications.")
-    if version == E2007:
+    if spam:
+        what.append("Adds transport rules that send EOP's spam verdicts to Junk Email.")
+    if coexistence:
+        what.append("Shows the coexistence routing options for your shared domains.")
+    if version in BLOCKED_EXCHANGE:
+        pass  # the BLOCKER lines of the header say it
+    elif version in ("exchange-2016", "exchange-2019"):
         what += [
-            "Exchange 2007 is out of support, and Exchange Online throttles, then blocks, mail",
-            "from out-of-date Exchange servers (4.7.230 / 5.7.230): plan the upgrade.",
+            "Exchange 2016 and 2019 have been out of support since 14 October 2025, and Exchange",
+            "Online throttles, then blocks, mail from out-of-date Exchange servers",
+            "(4.7.230 / 5.7.230): upgrade to Exchange Server SE.",
         ]
     else:
         what += [
@@ -472,34 +611,43 @@ def _exchange_manual(answers: Answers) -> str:
         "Connector plan: on-premises side (Exchange)",
         what,
         "Run in the Exchange Management Shell on your Exchange server.",
+        answers,
     )
-    return "\n".join([*lines, *placeholders.section(), *send, *receive, *relay]).rstrip() + "\n"
+    body = [*send, *receive, *spam, *coexistence, *relay]
+    return "\n".join([*lines, *placeholders.section(), *body]).rstrip() + "\n"
 
 
 def _exchange_hybrid_review(answers: Answers) -> str:
     placeholders = _Placeholders()
-    relay = _device_relay(answers, placeholders, E2010)
+    relay = _device_relay(answers, placeholders, answers.onprem_server, review=True)
     what = [
         "Lists what the Hybrid Configuration Wizard set up on premises, for review. To change",
         "it, rerun the Hybrid Configuration Wizard rather than editing the connectors here.",
     ]
     if relay:
-        what.append("Adds a relay Receive connector for your printers and applications.")
+        what.append("Can add a relay Receive connector for your printers and applications.")
     lines = _header(
         "Connector plan: on-premises side (Exchange, hybrid)",
         what,
         "Run in the Exchange Management Shell on your Exchange server.",
+        answers,
     )
     review = [
         RULE,
         "# Review: look for the Send connector the wizard made (named like 'Outbound to",
         "# Office 365'): it should require TLS and have CloudServicesMailEnabled true.",
+        "# On the Receive connector 'Default Frontend <server>' the wizard sets",
+        "# TlsDomainCapabilities 'mail.protection.outlook.com:AcceptCloudServicesMail'",
+        "# (AcceptOorgProtocol on Exchange 2010) and TlsCertificateName: check both.",
+        "# If no such Send connector exists, the wizard ran as Minimal or Express.",
+        "# Hybrid also needs the dedicated Exchange hybrid application (since 31 October",
+        "# 2025): run the current Hybrid Configuration Wizard if it isn't set up.",
         RULE,
         "Get-HybridConfiguration | Format-List",
         "Get-SendConnector | Format-List Name,AddressSpaces,SmartHosts,RequireTLS,TlsAuthLevel,"
         "TlsDomain,Fqdn,TlsCertificateName,CloudServicesMailEnabled,Enabled",
         "Get-ReceiveConnector | Format-List Identity,Bindings,TlsCertificateName,"
-        "RequireTLS,CloudServicesMailEnabled",
+        "RequireTLS,TlsDomainCapabilities",
         "",
     ]
     return "\n".join([*lines, *placeholders.section(), *review, *relay]).rstrip() + "\n"
@@ -511,9 +659,11 @@ def _non_microsoft(answers: Answers) -> str:
         "Route all outgoing internet mail through Microsoft 365: set a smart host (relay host) "
         "for every remote domain, port 25, pointing to your tenant's MX host. Copy it from the "
         "Microsoft 365 admin center (Settings > Domains); don't work it out yourself: it ends "
-        "in mail.protection.outlook.com, or mx.microsoft for newer domains.",
-        "Require TLS on that route and verify Microsoft 365's certificate against trusted "
-        "certificate authorities.",
+        "in mail.protection.outlook.com, or mx.microsoft for newer domains. For Postfix: "
+        "relayhost = [<tenant MX host>]:25.",
+        "Require TLS 1.2 or later on that route and verify Microsoft 365's certificate against "
+        "trusted certificate authorities. For Postfix: smtp_tls_security_level = secure (or "
+        "verify) and smtp_tls_mandatory_protocols = >=TLSv1.2.",
     ]
     if identify_by(answers) == "ip":
         where = ", ".join(org.onprem_sending_ips) or "your static public IP addresses"
@@ -524,23 +674,41 @@ def _non_microsoft(answers: Answers) -> str:
     else:
         name = org.onprem_certificate_domain or "one of your accepted domains"
         steps.append(
-            f"Present your CA-signed TLS certificate for {name} when sending to Microsoft 365: "
-            "the inbound connector recognizes your server by that name."
+            f"Present your CA-signed TLS certificate for {name} as a client certificate when "
+            "sending to Microsoft 365: the inbound connector recognizes your server by that "
+            "name. For Postfix: smtp_tls_cert_file and smtp_tls_key_file; without them Postfix "
+            "presents no certificate and Exchange Online can't recognize it."
         )
     steps.append(
         "Accept mail from Microsoft 365 on TCP 25 from all published Exchange Online IP "
         "ranges, offering TLS with the same certificate. Relay only for your own domains: "
         "never let the server become an open relay."
     )
+    if answers.subscription == EOP:
+        steps.append(
+            "Standalone EOP marks spam in the X-Forefront-Antispam-Report header: add a header "
+            "check on your server that files messages whose header contains SFV:SPM, SFV:SKS or "
+            "SFV:SKB as spam (Junk), or quarantine spam in EOP's anti-spam policy instead."
+        )
+    else:
+        steps.append(
+            "Coexistence routing: your server still thinks it owns your domains. Send mail for "
+            "recipients that live in Microsoft 365 on to Microsoft 365, for example with "
+            "per-user transport_maps entries (or relaying unknown local recipients) to "
+            "user@<tenant>.mail.onmicrosoft.com through the smart host; otherwise mail to "
+            "cloud mailboxes bounces."
+        )
     if answers.devices.send_mail:
         ips = answers.devices.sending_ips
         where = (
-            ", ".join(ips) + " (or their internal addresses, as your server sees them)"
+            ", ".join(ips) + " (their addresses as your server sees them)"
             if ips
             else "the addresses your devices connect from"
         )
         steps.append(
-            f"Let your printers and applications relay through the server, from {where} only."
+            f"Let your printers and applications relay through the server, from {where} only, "
+            "each a single address where possible (for Postfix: mynetworks); any wider range "
+            "lets every host in it relay."
         )
     steps.append(
         "Test: send from a mailbox on your server to an external mailbox, and from an "

@@ -14,6 +14,7 @@ from .recommendation import Connector, FiredRule, Note, Recommendation
 from .rules import RULES, RULES_VERSION, Rule
 
 SEED_GUIDE = "use_connectors"
+SEVERITY_ORDER = {"blocker": 0, "warning": 1, "info": 2}
 
 
 def recommend(answers: Answers) -> Recommendation:
@@ -31,7 +32,7 @@ def recommend(answers: Answers) -> Recommendation:
         for code in rule.notes:
             if code not in notes:
                 spec = NOTES[code]
-                notes[code] = Note(code, spec.severity, spec.text, spec.guide, rule.id)
+                notes[code] = Note(code, spec.severity, spec.text, spec.guide, rule.id, spec.source)
 
     for rule in RULES:
         if rule.stage == "answers" and rule.for_each is None and rule.matches(facts):
@@ -50,14 +51,14 @@ def recommend(answers: Answers) -> Recommendation:
             fire(rule)
 
     connectors.sort(key=_connector_order)
-    ordered_notes = sorted(notes.values(), key=lambda n: n.severity != "warning")
+    ordered_notes = sorted(notes.values(), key=lambda n: SEVERITY_ORDER[n.severity])
     devices = device_advice(answers, facts["devices.option"])
     items = checklist(answers, connectors)
     return Recommendation(
         rules_version=RULES_VERSION,
         connectors_needed=_connectors_needed(connectors),
         own_servers=own_servers,
-        summary=_summary(answers, own_servers, connectors),
+        summary=_summary(answers, own_servers, connectors, ordered_notes),
         connectors=tuple(connectors),
         notes=tuple(ordered_notes),
         guides=_guides(connectors, ordered_notes, devices, items),
@@ -109,11 +110,17 @@ def _guides(connectors, notes, devices, items=()):
     return tuple(guide(key) for key in dict.fromkeys(keys))
 
 
-def _summary(answers: Answers, own_servers: str | None, connectors) -> str:
+def _summary(answers: Answers, own_servers: str | None, connectors, notes=()) -> str:
     create = [c for c in connectors if c.action == "create"]
     required = [c for c in create if c.required]
     optional = [c for c in create if not c.required]
     parts = []
+    if any(note.code == "exchange-version-blocked" for note in notes):
+        parts.append(
+            "Blocker: Exchange Online refuses mail from this Exchange version, so the "
+            "connectors below won't carry its mail. Read the first note for the ways forward "
+            "before you build anything."
+        )
     if own_servers == "created-by-hybrid-wizard":
         parts.append(
             "The Hybrid Configuration Wizard already created the connectors to your Exchange "

@@ -79,10 +79,11 @@ class Connector:
 @dataclass(frozen=True)
 class Note:
     code: str
-    severity: str  # "warning" or "info"
+    severity: str  # "blocker", "warning" or "info"; blockers come first
     text: str
     guide: str | None
     rule: str
+    source: str = ""  # where the advice comes from (reference section, finding, Microsoft doc)
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +92,7 @@ class Note:
             "text": self.text,
             "guide": self.guide,
             "rule": self.rule,
+            "source": self.source,
         }
 
 
@@ -143,9 +145,10 @@ class ChecklistItem:
     phase: str  # before, configure, test, after
     text: str
     guide: str | None
+    note: str | None = None  # the code of the note that explains this step, if any
 
     def to_dict(self) -> dict:
-        return {"phase": self.phase, "text": self.text, "guide": self.guide}
+        return {"phase": self.phase, "text": self.text, "guide": self.guide, "note": self.note}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-RULES_VERSION = 1
+from .answers import EXCHANGE_2010_OR_LATER, EXCHANGE_SERVERS
+
+RULES_VERSION = 2
 
 E2010 = "exchange-2010-or-later"
 E2007 = "exchange-2007-or-earlier"
@@ -23,10 +25,15 @@ NON_MS = "non-microsoft-smtp"
 NONE = "none"
 EOP = "exchange-online-protection"
 EXO = "exchange-online"
-ON_PREMISES = frozenset({E2010, E2007, NON_MS})
+# Every answer meaning Exchange 2010 or later (the version 1 bucket and the exact versions):
+# Table B's rows for "Exchange 2010 or later" apply to each of them.
+EXCHANGE_NEW = EXCHANGE_2010_OR_LATER
+EXCHANGE = EXCHANGE_SERVERS
+ON_PREMISES = frozenset({*EXCHANGE_SERVERS, NON_MS})
 ANY_SUBSCRIPTION = frozenset({EOP, EXO})
 YES = frozenset({True})
 NO = frozenset({False})
+NOT_YES = frozenset({False, None})
 
 
 @dataclass(frozen=True)
@@ -55,14 +62,46 @@ MANUAL_PAIR = ("own-servers-outbound", "own-servers-inbound")
 OWN_SERVER_NOTES = (
     "both-directions-required",
     "relay-needs-certificate-or-accepted-domains",
-    "leave-cloud-services-mail-to-hcw",
 )
 
 RULES: tuple[Rule, ...] = (
+    # --- Blockers and version warnings first (F2, F3): they decide whether mail flows at all --
+    Rule(
+        id="exchange-version-blocked",
+        when={"exchange": {"blocked"}},
+        notes=("exchange-version-blocked",),
+        reason="Exchange Online refuses mail from Exchange 2007, 2010 and 2013 over an "
+        "on-premises connector (transport-based enforcement), whatever the connectors say.",
+        source="F2; F3; Exchange Team TBE posts (2023)",
+    ),
+    Rule(
+        id="exchange-out-of-support",
+        when={"exchange": {"out-of-support"}},
+        notes=("exchange-out-of-support",),
+        reason="Exchange 2016 and 2019 have been out of support since 14 October 2025 and are "
+        "throttled, then blocked, unless current.",
+        source="F3",
+    ),
+    Rule(
+        id="exchange-version-unknown",
+        when={"exchange": {"unknown"}},
+        notes=("exchange-version-unknown",),
+        reason="\u201cExchange 2010 or later\u201d covers versions that are blocked, out of "
+        "support and current: the plan can't say which applies.",
+        source="F3; API contract, rules version 2",
+    ),
+    Rule(
+        id="outdated-exchange",
+        when={"exchange": {"unknown", "out-of-support", "current"}, "onprem_up_to_date": NOT_YES},
+        notes=("outdated-exchange-throttling",),
+        reason="Exchange Online throttles and blocks out-of-date Exchange servers that send over "
+        "an on-premises connector; these servers aren't known to be current.",
+        source="W31; §4.4; §12.6; F18",
+    ),
     # --- Table B: "I have my own email servers" (and table A rows A1/A2) ---------------------
     Rule(
         id="own-servers-exchange-2010-eop",
-        when={"onprem_server": frozenset({E2010}), "subscription": frozenset({EOP})},
+        when={"onprem_server": EXCHANGE_NEW, "subscription": frozenset({EOP})},
         connectors=MANUAL_PAIR,
         own_servers="manual-connectors",
         required=True,
@@ -76,14 +115,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="own-servers-exchange-2010-exo-no-hybrid",
         when={
-            "onprem_server": frozenset({E2010}),
+            "onprem_server": EXCHANGE_NEW,
             "subscription": frozenset({EXO}),
             "hybrid_completed": NO,
         },
         connectors=MANUAL_PAIR,
         own_servers="consider-hybrid",
         required=True,
-        notes=("consider-hybrid-wizard", *OWN_SERVER_NOTES),
+        notes=("consider-hybrid-wizard", *OWN_SERVER_NOTES, "leave-cloud-services-mail-to-hcw"),
         reason="Mailboxes on Exchange 2010 or later and in Exchange Online need a connector in "
         "each direction. Check first whether a hybrid deployment fits: the Hybrid "
         "Configuration Wizard would create this pair for you. If you only want mail routing, "
@@ -94,19 +133,44 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="own-servers-exchange-2010-exo-hybrid-done",
         when={
-            "onprem_server": frozenset({E2010}),
+            "onprem_server": EXCHANGE_NEW,
             "subscription": frozenset({EXO}),
             "hybrid_completed": YES,
+            "hybrid_connectors": {"exist"},
         },
         connectors=("hybrid-outbound", "hybrid-inbound"),
         own_servers="created-by-hybrid-wizard",
         required=True,
         action="review-existing",
-        notes=("hybrid-connectors-exist", "edits-take-effect-on-save"),
-        reason="The Hybrid Configuration Wizard has already created the connectors between "
-        "your Exchange servers and Exchange Online. Create nothing by hand: review them on the "
-        "Connectors page, edit them there, or rerun the wizard.",
-        source="Table B row 3 (Exchange 2010 or later, Exchange Online, HCW run); §9.12",
+        notes=("hybrid-connectors-exist", "hybrid-dedicated-app", "edits-take-effect-on-save"),
+        reason="The Hybrid Configuration Wizard (Full configuration) has already created the "
+        "connectors between your Exchange servers and Exchange Online. Create nothing by hand: "
+        "review them on the Connectors page, edit them there, or rerun the wizard.",
+        source="Table B row 3 (Exchange 2010 or later, Exchange Online, HCW run); §9.12; F7",
+    ),
+    Rule(
+        id="own-servers-exchange-2010-exo-hybrid-configuration-unknown",
+        when={"hybrid_connectors": {"exist"}, "hybrid_configuration": {None}},
+        notes=("hybrid-configuration-unknown",),
+        reason="Only the Full configuration of the Hybrid Configuration Wizard creates connectors.",
+        source="F7; hybrid-configuration-wizard-options",
+    ),
+    Rule(
+        id="own-servers-exchange-2010-exo-hybrid-minimal",
+        when={
+            "onprem_server": EXCHANGE_NEW,
+            "subscription": frozenset({EXO}),
+            "hybrid_completed": YES,
+            "hybrid_connectors": {"none"},
+        },
+        connectors=MANUAL_PAIR,
+        own_servers="manual-connectors",
+        required=True,
+        notes=("hybrid-no-connectors", *OWN_SERVER_NOTES, "leave-cloud-services-mail-to-hcw"),
+        reason="The Hybrid Configuration Wizard ran with the Minimal or Express configuration, "
+        "which creates no connectors: create both by hand (or rerun it with Full).",
+        source="F7; hybrid-configuration-wizard-options (connector row: No for Minimal and "
+        "Express)",
     ),
     Rule(
         id="own-servers-exchange-2007",
@@ -115,11 +179,11 @@ RULES: tuple[Rule, ...] = (
         own_servers="manual-connectors",
         required=True,
         notes=("exchange-2007-limited-hybrid", *OWN_SERVER_NOTES),
-        reason="Exchange 2007 or earlier needs both connectors created by hand. Hybrid exists "
-        "with Exchange 2007 only in limited cases, so look for connectors that already exist "
-        "first.",
+        reason="Exchange 2007 or earlier needs both connectors created by hand, and Exchange "
+        "Online refuses its mail: the connectors only carry mail once a supported server "
+        "relays for it (see the blocker).",
         source="Table B row 4 (Exchange 2007 or earlier, EOP or Exchange Online); table A "
-        "rows A1/A2",
+        "rows A1/A2; F2",
     ),
     Rule(
         id="own-servers-non-microsoft",
@@ -138,39 +202,29 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="own-servers-common",
         when={"onprem_server": ON_PREMISES},
-        notes=(
-            "open-relay",
-            "accepted-domains-first",
-            "spf-single-record",
-            "firewall-exchange-online-ranges",
-            "graylisting",
-        ),
+        notes=("open-relay", "graylisting", "inbound-dane-mta-sts"),
         reason="Any organization that routes mail between its own servers and Microsoft 365.",
-        source="W01, W02, W08, W20; §4.1; §5",
+        source="W01, W02; §4.1; §5; F19",
     ),
     Rule(
-        id="standalone-eop",
-        when={"onprem_server": ON_PREMISES, "subscription": frozenset({EOP})},
-        notes=("standalone-eop-mx-and-port-25",),
-        reason="Standalone EOP filters mail for your own servers: MX points straight to EOP, "
-        "and your servers then accept mail only from it.",
-        source="W27; §5.2; §5.5; table A row A1",
+        id="coexistence-routing",
+        when={
+            "onprem_server": ON_PREMISES,
+            "subscription": frozenset({EXO}),
+            "manual_connectors": YES,
+        },
+        notes=("coexistence-routing",),
+        reason="Mailboxes on premises and in Exchange Online share your domains without a Full "
+        "hybrid: on-premises users reach cloud mailboxes only through coexistence routing.",
+        source="F6; exchange-hybrid; transport-options",
     ),
     Rule(
-        id="own-servers-mx",
-        when={"onprem_server": ON_PREMISES, "subscription": frozenset({EXO})},
-        notes=("mx-to-microsoft-365",),
-        reason="Mail for a tenant with Exchange Online mailboxes is best filtered when MX "
-        "points to Microsoft 365.",
-        source="W23; §5.2",
-    ),
-    Rule(
-        id="outdated-exchange",
-        when={"onprem_server": frozenset({E2010, E2007})},
-        notes=("outdated-exchange-throttling",),
-        reason="Exchange Online throttles and blocks out-of-date Exchange servers that send over "
-        "an on-premises connector.",
-        source="W31; §4.4; §12.6",
+        id="standalone-eop-spam-verdicts",
+        when={"onprem_server": EXCHANGE, "subscription": frozenset({EOP})},
+        notes=("eop-spam-verdicts",),
+        reason="Standalone EOP's spam verdicts reach on-premises Junk Email folders only "
+        "through transport rules that set the SCL.",
+        source="F11; set-up-your-eop-service Step 5",
     ),
     Rule(
         id="treat-as-internal-option",
@@ -195,6 +249,46 @@ RULES: tuple[Rule, ...] = (
         reason="A certificate domain outside the accepted domains can't attribute mail.",
         source="§4.2; §5.4",
     ),
+    Rule(
+        id="certificate-name-is-a-host",
+        when={"manual_connectors": YES, "certificate_name": {"subdomain", "unchecked"}},
+        notes=("certificate-name-not-accepted-domain",),
+        reason="A host name on the certificate isn't an accepted domain: relayed mail would "
+        "fail attribution (550 5.7.64).",
+        source="F5; office-365-notice; updated-requirements-smtp-relay",
+    ),
+    # --- Where MX points (F1, F10) ------------------------------------------------------------
+    Rule(
+        id="enhanced-filtering",
+        when={"mx.elsewhere": YES},
+        notes=("enhanced-filtering",),
+        reason="MX doesn't point to Microsoft 365: Enhanced Filtering for Connectors lets "
+        "Exchange Online see the real source of inbound mail.",
+        source="F1; F10; enhanced-filtering-for-connectors",
+    ),
+    Rule(
+        id="mx-contradicts-filter",
+        when={"mx.contradicts_filter": YES},
+        notes=("mx-contradicts-filter",),
+        reason="A connector with sender domain * locks inbound mail to a filtering service.",
+        source="F1; partner doc example 4",
+    ),
+    # --- Tenant-wide hardening and sender authentication (F9, F12) ----------------------------
+    Rule(
+        id="sender-authentication",
+        when={"subscription": ANY_SUBSCRIPTION},
+        notes=("sender-authentication",),
+        reason="Every domain that sends mail needs SPF, DKIM and DMARC.",
+        source="F12; email-authentication-spf-configure",
+    ),
+    Rule(
+        id="reject-direct-send",
+        when={"subscription": frozenset({EXO})},
+        notes=("reject-direct-send",),
+        reason="Reject Direct Send blocks unauthenticated mail from your own domains that no "
+        "connector vouches for.",
+        source="F9; Set-OrganizationConfig -RejectDirectSend",
+    ),
     # --- Table A row A3 and §4.5: devices and applications -----------------------------------
     Rule(
         id="devices-via-on-premises",
@@ -208,30 +302,11 @@ RULES: tuple[Rule, ...] = (
         id="devices-smtp-auth",
         when={"devices.send_mail": YES, "onprem_server": {NONE}, "devices.option": {"smtp-auth"}},
         connectors=("device-relay-inbound",),
-        notes=(
-            "smtp-auth-limits",
-            "smtp-auth-disabled-by-default",
-            "smtp-auth-basic-auth-retirement",
-        ),
-        reason="All mailboxes are in Exchange Online and the devices can sign in over TLS 1.2: "
-        "SMTP AUTH client submission (Option 1) needs no connector. The SMTP relay connector "
-        "(Option 3) is listed as an optional alternative.",
-        source="Table A row A3; §4.5 Option 1",
-    ),
-    Rule(
-        id="devices-direct-send",
-        when={
-            "devices.send_mail": YES,
-            "onprem_server": {NONE},
-            "devices.option": {"direct-send"},
-        },
-        connectors=("device-relay-inbound",),
-        notes=("direct-send-internal-only", "reject-direct-send", "spf-single-record"),
-        reason="All mailboxes are in Exchange Online and the devices mail only your own "
-        "people: direct send (Option 2) to your MX endpoint needs no connector and no "
-        "mailbox. The SMTP relay connector (Option 3) is listed as an optional alternative; "
-        "use one or the other for a device, never both.",
-        source="Table A row A3; §4.5 Option 2; W17",
+        notes=("smtp-auth-limits", "smtp-auth-disabled-by-default", "smtp-auth-basic-retirement"),
+        reason="All mailboxes are in Exchange Online and the devices can sign in to SMTP AUTH "
+        "with OAuth: SMTP AUTH client submission (Option 1) needs no connector. The SMTP relay "
+        "connector (Option 3) is listed as an optional alternative.",
+        source="Table A row A3; §4.5 Option 1; F8",
     ),
     Rule(
         id="devices-smtp-relay",
@@ -241,25 +316,21 @@ RULES: tuple[Rule, ...] = (
             "devices.option": {"smtp-relay"},
         },
         connectors=("device-relay-inbound",),
-        notes=("smtp-relay-static-ip", "spf-single-record", "accepted-domains-first"),
-        reason="All mailboxes are in Exchange Online, and the devices must reach external "
-        "recipients without signing in: SMTP relay (Option 3) through one inbound connector "
-        "that recognizes their static public IP address. The connector is optional in "
-        "Microsoft's table because Options 1 and 2 need none, but it is the one that fits "
-        "your answers.",
-        source="Table A row A3; §4.5 Option 3; §9.14",
+        notes=("smtp-relay-static-ip", "smtp-auth-basic-retirement"),
+        reason="All mailboxes are in Exchange Online, and the devices can't (or aren't known "
+        "to) sign in with OAuth: SMTP relay (Option 3) through one inbound connector that "
+        "recognizes their static public IP address, for internal and external recipients. "
+        "It replaces direct send, which is unauthenticated and stops once Reject Direct Send "
+        "is on. The connector is optional in Microsoft's table because Options 1 and 2 need "
+        "none, but it is the one that fits your answers.",
+        source="Table A row A3; §4.5 Option 3; §9.14; F8; F9",
     ),
     Rule(
-        id="device-ips-missing",
-        when={
-            "devices.send_mail": YES,
-            "onprem_server": {NONE},
-            "devices.option": {"smtp-relay"},
-            "devices.has_ips": NO,
-        },
-        notes=("device-ips-missing",),
-        reason="The relay connector needs the devices' public IP addresses.",
-        source="§4.5 Option 3",
+        id="device-relay-ranges",
+        when={"devices.send_mail": YES, "devices.wide_range": YES},
+        notes=("device-relay-ranges",),
+        reason="A relay range wider than one address lets every host in it relay.",
+        source="F13",
     ),
     # --- Table A row A4 and §4.6: partners, once per partner ---------------------------------
     Rule(
@@ -300,8 +371,9 @@ RULES: tuple[Rule, ...] = (
         connectors=("partner-inbound-certificate", "partner-inbound-ip"),
         notes=("ip-and-certificate-split", "partner-rejects-noncompliant"),
         reason="The partner gave both a certificate and IP addresses. Microsoft says to keep IP "
-        "and certificate restrictions in separate partner connectors, so there are two.",
-        source="Table A row A4; §4.6; §9.9",
+        "and certificate restrictions in separate partner connectors, so there are two, and "
+        "mail meeting either one is accepted.",
+        source="Table A row A4; §4.6; §9.9; F15",
     ),
     Rule(
         id="partner-inbound-nothing-to-enforce",
@@ -318,24 +390,37 @@ RULES: tuple[Rule, ...] = (
         when={"partner.outbound": YES, "partner.outbound_tls": YES},
         connectors=("partner-outbound",),
         reason="Mail to the partner must always travel over TLS to a server with a trusted "
-        "certificate (and its name, when you gave one): one outbound partner connector scoped "
-        "to the partner's domains, delivering by MX.",
-        source="Table A row A4; §4.6; §7.2",
+        "certificate (and the name on its receiving servers' certificate, when you gave one): "
+        "one outbound partner connector scoped to the partner's domains, delivering by MX.",
+        source="Table A row A4; §4.6; §7.2; F4",
+    ),
+    Rule(
+        id="partner-outbound-certificate-name",
+        for_each="partner",
+        when={
+            "partner.outbound": YES,
+            "partner.outbound_tls": YES,
+            "partner.mx_certificate": NO,
+        },
+        notes=("partner-outbound-certificate",),
+        reason="Without the name on the partner's MX certificate, the outbound connector checks "
+        "only that the certificate is trusted.",
+        source="F4",
     ),
     Rule(
         id="partner-outbound-nothing-to-enforce",
         for_each="partner",
         when={"partner.outbound": YES, "partner.outbound_tls": NO},
-        notes=("partner-no-connector-needed",),
+        notes=("partner-outbound-opportunistic",),
         reason="Without a TLS requirement an outbound connector changes nothing; opportunistic "
         "TLS already applies.",
-        source="§4.6",
+        source="§4.6; F4; F15",
     ),
     Rule(
         id="partner-all-senders",
         for_each="partner",
         when={"partner.all_senders": YES},
-        notes=("all-inbound-mail-restricted", "third-party-filter-enhanced-filtering"),
+        notes=("all-inbound-mail-restricted",),
         reason="Sender domain * makes the connector apply to all inbound internet mail, as "
         "for a filtering service in front of Microsoft 365.",
         source="§4.6 example 4; §4.8",
@@ -354,16 +439,9 @@ RULES: tuple[Rule, ...] = (
         stage="plan",
         when={"plan.partner_allow_and_restrict": YES},
         notes=("restrict-overrides-allow",),
-        reason="An allow-by-domain partner connector beside a restricting one is overridden.",
-        source="W03; §9.10",
-    ),
-    Rule(
-        id="validate-outbound",
-        stage="plan",
-        when={"plan.outbound_to_create": {"one", "several"}},
-        notes=("validate-connectors",),
-        reason="Outbound connectors must be validated and turned on.",
-        source="W12; §8",
+        reason="An allow-by-domain partner connector beside a restricting one for the same "
+        "sender domain is overridden.",
+        source="W03; §9.10; F15",
     ),
     Rule(
         id="several-outbound",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .answers import Answers
+from .answers import (
+    EXCHANGE_2010_OR_LATER,
+    EXCHANGE_SERVERS,
+    EXCHANGE_VERSION_CHOICES,
+    HYBRID_CONFIGURATION_CHOICES,
+    MX_POINTS_TO_CHOICES,
+    Answers,
+)
 
 ONPREM_LABELS = {
-    "exchange-2010-or-later": "Exchange 2010 or later",
+    **dict(EXCHANGE_VERSION_CHOICES),
+    "exchange-2010-or-later": "Exchange 2010 or later (version not given)",
     "exchange-2007-or-earlier": "Exchange 2007 or earlier",
     "non-microsoft-smtp": "Non-Microsoft SMTP server",
     "none": "No on-premises email servers",
@@ -21,6 +29,8 @@ DIRECTION_LABELS = {
     "inbound": "Mail from the partner only",
     "outbound": "Mail to the partner only",
 }
+HYBRID_CONFIGURATION_LABELS = {**dict(HYBRID_CONFIGURATION_CHOICES), None: "Not known"}
+MX_LABELS = {**dict(MX_POINTS_TO_CHOICES), None: "Not known"}
 IDENTIFY_LABELS = {
     "certificate": "By certificate",
     "ip": "By IP address",
@@ -53,6 +63,20 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
             ONPREM_LABELS[answers.onprem_server],
             "server",
         ),
+    ]
+    # The wizard asks it for Exchange 2010 or later only (2007 is a blocker anyway).
+    if answers.onprem_server in EXCHANGE_2010_OR_LATER or (
+        answers.onprem_server in EXCHANGE_SERVERS and answers.onprem_up_to_date is not None
+    ):
+        rows.append(
+            AnswerRow(
+                "onprem_up_to_date",
+                "Servers on the latest cumulative and security update",
+                yes_no(answers.onprem_up_to_date),
+                "updates",
+            )
+        )
+    rows += [
         AnswerRow(
             "subscription",
             "Service subscription",
@@ -67,6 +91,15 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
                 "Hybrid Configuration Wizard run",
                 yes_no(answers.hybrid_completed),
                 "hybrid",
+            )
+        )
+    if answers.hybrid_completed:
+        rows.append(
+            AnswerRow(
+                "hybrid_configuration",
+                "Hybrid Configuration Wizard configuration",
+                HYBRID_CONFIGURATION_LABELS[answers.hybrid_configuration],
+                "configuration",
             )
         )
     org = answers.organization
@@ -106,6 +139,11 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
                 "organization.domains", "Accepted domains", listed(org.domains), "organization"
             )
         )
+    rows.append(
+        AnswerRow(
+            "mx_points_to", "Where your MX records point", MX_LABELS[answers.mx_points_to], "mx"
+        )
+    )
     devices = answers.devices
     rows.append(
         AnswerRow(
@@ -130,8 +168,14 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
                 "devices",
             ),
             AnswerRow(
+                "devices.oauth_capable",
+                "Devices can sign in to SMTP AUTH with OAuth",
+                yes_no(devices.oauth_capable),
+                "oauth",
+            ),
+            AnswerRow(
                 "devices.sending_ips",
-                "Devices' static public IP addresses",
+                "Devices' sending IP addresses",
                 listed(devices.sending_ips),
                 "devices",
             ),
@@ -150,6 +194,7 @@ def answer_rows(answers: Answers) -> list[AnswerRow]:
             f"Direction: {DIRECTION_LABELS[partner.direction]}",
             f"Require TLS: {yes_no(partner.require_tls)}",
             f"Certificate domain: {partner.certificate_domain or 'Not given'}",
+            f"Receiving certificate domain: {partner.mx_certificate_domain or 'Not given'}",
             f"Sender IPs: {listed(partner.sender_ips)}",
         ]
         rows.append(

@@ -16,7 +16,11 @@ from typing import Any
 
 from .answers import (
     DIRECTIONS,
+    EXCHANGE_2010_OR_LATER,
+    EXCHANGE_SERVERS,
+    HYBRID_CONFIGURATIONS,
     IDENTIFY_BY,
+    MX_TARGETS,
     ONPREM_SERVERS,
     SUBSCRIPTIONS,
     Answers,
@@ -154,6 +158,16 @@ def clean_sender_ip(value: Any, *, public_only: bool = False) -> str:
     return str(network)
 
 
+def clean_device_ip(value: Any, *, onprem_server: str | None = "none") -> str:
+    """Return a device's sending address.
+
+    Without an on-premises server Exchange Online sees the devices' public (NAT) address, so
+    it must be public. With one, the devices relay through it and its relay connector lists
+    their internal addresses: private addresses are then accepted (rules version 2).
+    """
+    return clean_sender_ip(value, public_only=onprem_server in (None, "none"))
+
+
 def is_non_public(network: ipaddress.IPv4Network | str) -> bool:
     """Return whether an address or range is private, loopback, link-local or multicast."""
     network = ipaddress.IPv4Network(network, strict=False)
@@ -219,6 +233,9 @@ def parse_answers(data: Any, *, prefix: str = "answers") -> Answers:
             "onprem_server",
             "subscription",
             "hybrid_completed",
+            "onprem_up_to_date",
+            "hybrid_configuration",
+            "mx_points_to",
             "organization",
             "devices",
             "partners",
@@ -249,7 +266,7 @@ def parse_answers(data: Any, *, prefix: str = "answers") -> Answers:
         )
 
     hybrid = data.get("hybrid_completed")
-    hybrid_applies = onprem == "exchange-2010-or-later" and subscription == "exchange-online"
+    hybrid_applies = onprem in EXCHANGE_2010_OR_LATER and subscription == "exchange-online"
     if hybrid_applies and not isinstance(hybrid, bool):
         errors.add(
             "hybrid_completed",
@@ -262,8 +279,48 @@ def parse_answers(data: Any, *, prefix: str = "answers") -> Answers:
             "Exchange Online; leave this null.",
         )
 
+    configuration = data.get("hybrid_configuration")
+    if configuration is not None:
+        if configuration not in HYBRID_CONFIGURATIONS:
+            errors.add(
+                "hybrid_configuration",
+                f"Choose one of: {', '.join(HYBRID_CONFIGURATIONS)}, or null (not known).",
+            )
+            configuration = None
+        elif onprem and subscription and not (hybrid_applies and hybrid is True):
+            errors.add(
+                "hybrid_configuration",
+                "Only applies when the Hybrid Configuration Wizard has been run "
+                "(hybrid_completed true); leave this null.",
+            )
+            configuration = None
+
+    up_to_date = _optional_bool(data, "onprem_up_to_date", "", errors)
+    if up_to_date is not None and onprem and onprem not in EXCHANGE_SERVERS:
+        errors.add(
+            "onprem_up_to_date",
+            "Only applies to Exchange servers (their cumulative and security updates); "
+            "leave this null.",
+        )
+        up_to_date = None
+
+    mx_points_to = data.get("mx_points_to")
+    if mx_points_to is not None:
+        if mx_points_to not in MX_TARGETS:
+            errors.add(
+                "mx_points_to", f"Choose one of: {', '.join(MX_TARGETS)}, or null (not known)."
+            )
+            mx_points_to = None
+        elif mx_points_to == "on-premises" and onprem == "none":
+            errors.add(
+                "mx_points_to",
+                "MX can only point to an on-premises server if you have one, but "
+                "onprem_server is none. Choose microsoft-365 or third-party-service.",
+            )
+            mx_points_to = None
+
     organization = _parse_organization(data.get("organization"), onprem, errors)
-    devices = _parse_devices(data.get("devices"), errors)
+    devices = _parse_devices(data.get("devices"), onprem, errors)
     partners = _parse_partners(data.get("partners"), errors)
 
     if errors.errors:
@@ -272,6 +329,9 @@ def parse_answers(data: Any, *, prefix: str = "answers") -> Answers:
         onprem_server=onprem,
         subscription=subscription,
         hybrid_completed=hybrid if hybrid_applies else None,
+        onprem_up_to_date=up_to_date,
+        hybrid_configuration=configuration,
+        mx_points_to=mx_points_to,
         organization=organization,
         devices=devices,
         partners=partners,
@@ -288,7 +348,7 @@ def _reject_unknown(data: Mapping, known: set[str], path: str, errors: _Collecto
 def _optional_bool(data: Mapping, key: str, path: str, errors: _Collector) -> bool | None:
     value = data.get(key)
     if value is not None and not isinstance(value, bool):
-        errors.add(f"{path}.{key}", "Use true, false or null.")
+        errors.add(f"{path}.{key}" if path else key, "Use true, false or null.")
         return None
     return value
 
@@ -405,13 +465,13 @@ def _parse_organization(value: Any, onprem: str | None, errors: _Collector) -> O
     )
 
 
-def _parse_devices(value: Any, errors: _Collector) -> Devices:
+def _parse_devices(value: Any, onprem: str | None, errors: _Collector) -> Devices:
     path = "devices"
     if not _is_object(value, path, errors):
         return Devices()
     _reject_unknown(
         value,
-        {"send_mail", "external_recipients", "smtp_auth_capable", "sending_ips"},
+        {"send_mail", "external_recipients", "smtp_auth_capable", "oauth_capable", "sending_ips"},
         path,
         errors,
     )
@@ -421,17 +481,27 @@ def _parse_devices(value: Any, errors: _Collector) -> Devices:
         send_mail = False
     external = _optional_bool(value, "external_recipients", path, errors)
     smtp_auth = _optional_bool(value, "smtp_auth_capable", path, errors)
+    oauth = _optional_bool(value, "oauth_capable", path, errors)
+    if oauth is True and smtp_auth is False:
+        errors.add(
+            f"{path}.oauth_capable",
+            "OAuth is a way to sign in to SMTP AUTH, but smtp_auth_capable is false. "
+            "Set smtp_auth_capable to true or null, or oauth_capable to false or null.",
+        )
+        oauth = None
+    # With an on-premises server the devices relay through it, so its relay connector lists
+    # their internal addresses (F13); without one Exchange Online sees their public address.
     ips = _list_of(
         value,
         "sending_ips",
         path,
         errors,
-        lambda v: clean_sender_ip(v, public_only=True),
+        lambda v: clean_device_ip(v, onprem_server=onprem),
         max_items=MAX_ADDRESSES,
         what="addresses",
     )
     if not send_mail:
-        for key in ("external_recipients", "smtp_auth_capable", "sending_ips"):
+        for key in ("external_recipients", "smtp_auth_capable", "oauth_capable", "sending_ips"):
             if value.get(key) not in (None, []):
                 errors.add(f"{path}.{key}", "Only applies when devices send mail (send_mail true).")
     return Devices(
@@ -439,6 +509,7 @@ def _parse_devices(value: Any, errors: _Collector) -> Devices:
         external_recipients=external,
         smtp_auth_capable=smtp_auth,
         sending_ips=ips,
+        oauth_capable=oauth,
     )
 
 
@@ -484,7 +555,15 @@ def _parse_partner(value: Any, path: str, errors: _Collector) -> Partner | None:
     before = len(errors.errors)
     _reject_unknown(
         value,
-        {"name", "domains", "direction", "require_tls", "certificate_domain", "sender_ips"},
+        {
+            "name",
+            "domains",
+            "direction",
+            "require_tls",
+            "certificate_domain",
+            "mx_certificate_domain",
+            "sender_ips",
+        },
         path,
         errors,
     )
@@ -524,6 +603,13 @@ def _parse_partner(value: Any, path: str, errors: _Collector) -> Partner | None:
         errors.add(f"{path}.require_tls", "Use true or false.")
         require_tls = True
     certificate = _optional_domain(value, "certificate_domain", path, errors)
+    mx_certificate = _optional_domain(value, "mx_certificate_domain", path, errors)
+    if mx_certificate is not None and direction == "inbound":
+        errors.add(
+            f"{path}.mx_certificate_domain",
+            "The certificate of the partner's receiving (MX) servers is checked on mail to "
+            "the partner; it needs direction outbound or both.",
+        )
     ips = _list_of(
         value,
         "sender_ips",
@@ -548,4 +634,5 @@ def _parse_partner(value: Any, path: str, errors: _Collector) -> Partner | None:
         require_tls=require_tls,
         certificate_domain=certificate,
         sender_ips=ips,
+        mx_certificate_domain=mx_certificate,
     )

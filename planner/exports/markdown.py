@@ -39,6 +39,14 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
         f"Revision {context['revision']}, updated {context['updated_on']}.",
         f"Shared plan: <{share_url}>",
         "",
+        md(context["rules_line"]),
+        "",
+    ]
+    if context["blockers"]:
+        lines += [f"> **{md(context['blocker_callout'])}**", ">"]
+        lines += [f"> - {md(note['text'])}" for note in context["blockers"]]
+        lines.append("")
+    lines += [
         md(context["summary"]),
         "",
         "## Your answers",

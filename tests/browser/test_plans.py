@@ -2,6 +2,7 @@ from playwright.sync_api import expect
 
 from planner import services
 from tests.factories import make_answers
+from tests.planner.test_old_rules import OLD, make_old_plan
 
 
 def create_plan():
@@ -82,4 +83,19 @@ def test_revision_and_compare_pages_pass_axe(page, live_server, check_a11y):
     page.goto(f"/p/{saved.share_token}/")
     page.get_by_role("link", name="What changed in revision 2").click()
     expect(page.get_by_role("heading", name="Revision 1 and revision 2")).to_be_visible()
+    check_a11y(page)
+
+
+def test_old_plan_edit_page_offers_the_current_rules_and_is_accessible(page, check_a11y):
+    saved = make_old_plan()
+    page.goto(f"/e/{saved.edit_token}/")
+    notice = page.locator(".rules-notice")
+    expect(notice).to_contain_text(f"version {OLD} of the planner's rules")
+    expect(notice).to_contain_text("What the current rules would change")
+    check_a11y(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save a new revision with the current rules").click()
+    assert page.url.endswith("/?updated=2&rules=current")
+    assert "with version" in page.get_by_role("status").inner_text()
+    expect(page.locator(".rules-notice")).to_have_count(0)
     check_a11y(page)

@@ -8,12 +8,20 @@ from playwright.sync_api import expect
 from planner.models import Plan
 
 SERVERS = {
-    "2010": "Exchange 2010 or later",
+    "2016": "Exchange Server 2016",
+    "2019": "Exchange Server 2019",
+    "2013": "Exchange Server 2013",
     "2007": "Exchange 2007 or earlier",
     "other": "Non-Microsoft SMTP server",
     "none": "No on-premises email servers",
 }
+EXCHANGE = ("2016", "2019", "2013")  # the exact versions: the updates question follows
 EOP, EXO = "Exchange Online Protection", "Exchange Online"
+MX_M365, MX_ONPREM, MX_THIRD_PARTY = (
+    "Microsoft 365",
+    "Our on-premises mail server",
+    "A third-party filtering service or gateway",
+)
 
 
 class Wizard:
@@ -51,15 +59,26 @@ class Wizard:
             self.choose(label)
         self.press("Continue")
 
-    def server_and_subscription(self, server, subscription, hybrid=None):
+    def server_and_subscription(
+        self, server, subscription, hybrid=None, *, configuration="Full hybrid configuration"
+    ):
+        """Answer the questions up to the devices one, the new ones with typical answers."""
         self.answer(SERVERS[server])
+        if server in EXCHANGE:
+            assert self.heading().startswith("Do your Exchange servers have the latest")
+            self.answer("Yes")
         self.answer(subscription)
         if hybrid is not None:
             assert self.heading().startswith("Has the Hybrid Configuration Wizard been run")
             self.answer(hybrid)
+            if hybrid == "Yes":
+                assert self.heading().startswith("Which configuration was chosen")
+                self.answer(configuration)
         if server != "none":
             assert self.heading() == "Your organization's mail details"
             self.press("Continue")
+        assert self.heading() == "Where do your domains' MX records point?"
+        self.answer(MX_M365 if server == "none" else MX_ONPREM)
 
     def devices(self, answer):
         question = self.page.get_by_role("group", name=re.compile("^Do printers, scanners"))
@@ -92,9 +111,9 @@ def wizard(page, check_a11y):
 
 
 MATRIX = [
-    pytest.param("2010", EXO, "Yes", "created-by-hybrid-wizard", id="2010-exo-hcw-yes"),
-    pytest.param("2010", EXO, "No", "consider-hybrid", id="2010-exo-hcw-no"),
-    pytest.param("2010", EOP, None, "manual-connectors", id="2010-eop"),
+    pytest.param("2016", EXO, "Yes", "created-by-hybrid-wizard", id="2016-exo-hcw-yes"),
+    pytest.param("2016", EXO, "No", "consider-hybrid", id="2016-exo-hcw-no"),
+    pytest.param("2016", EOP, None, "manual-connectors", id="2016-eop"),
     pytest.param("2007", EXO, None, "manual-connectors", id="2007-exo"),
     pytest.param("2007", EOP, None, "manual-connectors", id="2007-eop"),
     pytest.param("other", EXO, None, "manual-connectors", id="other-exo"),
@@ -124,7 +143,7 @@ def test_standalone_eop_without_servers_is_refused_with_the_reason(wizard, scree
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     screenshot(page, "wizard-error-eop-without-servers")
     wizard.answer(EXO)
-    assert wizard.heading().startswith("Do printers, scanners or applications")
+    assert wizard.heading() == "Where do your domains' MX records point?"
 
 
 def test_device_path_collects_the_follow_ups(wizard):
@@ -137,6 +156,8 @@ def test_device_path_collects_the_follow_ups(wizard):
     page.get_by_role("group", name=re.compile("SMTP AUTH")).get_by_label("No", exact=True).check()
     wizard.fill("Their static public IP addresses", "203.0.113.10")
     wizard.press("Continue")
+    # No SMTP AUTH at all: the OAuth question does not apply.
+    assert wizard.heading().startswith("Do you exchange mail with partner organizations")
     wizard.answer("No")
     assert "203.0.113.10" in page.locator(".summary-list").inner_text()
     plan = wizard.save("Devices")
@@ -145,11 +166,14 @@ def test_device_path_collects_the_follow_ups(wizard):
         "external_recipients": True,
         "smtp_auth_capable": False,
         "sending_ips": ["203.0.113.10"],
+        "oauth_capable": None,
     }
     assert any(c["purpose"] == "device-relay" for c in plan.recommendation["connectors"])
 
 
-def fill_partner(page, number, *, name, domains, direction=None, ips=None):
+def fill_partner(
+    page, number, *, name, domains, direction=None, ips=None, sending_cert=None, mx_cert=None
+):
     card = page.locator(f"#partner-{number - 1}")
     card.get_by_label("Partner name", exact=True).fill(name)
     card.get_by_label("Partner's email domains", exact=True).fill(domains)
@@ -157,6 +181,14 @@ def fill_partner(page, number, *, name, domains, direction=None, ips=None):
         card.get_by_label(direction, exact=True).check()
     if ips:
         card.get_by_label("IP addresses the partner sends from", exact=True).fill(ips)
+    if sending_cert:
+        card.get_by_label("Domain on the partner's sending certificate", exact=True).fill(
+            sending_cert
+        )
+    if mx_cert:
+        card.get_by_label("Domain on the partner's receiving (MX) certificate", exact=True).fill(
+            mx_cert
+        )
 
 
 def test_two_partner_path_with_add_and_remove(wizard, screenshot):
@@ -202,6 +234,8 @@ def test_back_and_change_alter_an_earlier_answer(wizard):
     wizard.start().server_and_subscription("2007", EXO)
     page = wizard.page
     wizard.press("Back")
+    assert wizard.heading() == "Where do your domains' MX records point?"
+    wizard.press("Back")
     assert wizard.heading() == "Your organization's mail details"
     wizard.press("Back")
     assert page.get_by_label(EXO, exact=True).is_checked()
@@ -209,15 +243,20 @@ def test_back_and_change_alter_an_earlier_answer(wizard):
     wizard.answer(SERVERS["other"])
     wizard.press("Continue")
     wizard.press("Continue")
+    wizard.answer(MX_ONPREM)
     wizard.no_devices_no_partners()
     page.get_by_role("link", name="Change on-premises email organization").click()
     wizard.checked()
-    wizard.answer(SERVERS["2010"])
+    wizard.answer(SERVERS["2016"])
+    assert wizard.heading().startswith("Do your Exchange servers have the latest")
+    wizard.answer("Yes")
     assert wizard.heading().startswith("Has the Hybrid Configuration Wizard been run")
     wizard.answer("Yes")
+    assert wizard.heading().startswith("Which configuration was chosen")
+    wizard.answer("Full hybrid configuration")
     assert wizard.heading() == "Check your answers before saving your plan"
     summary = page.locator(".summary-list").inner_text()
-    assert "Exchange 2010 or later" in summary
+    assert "Exchange Server 2016" in summary
     assert "Hybrid Configuration Wizard run" in summary
     plan = wizard.save("Changed")
     assert plan.recommendation["own_servers"] == "created-by-hybrid-wizard"
@@ -225,18 +264,30 @@ def test_back_and_change_alter_an_earlier_answer(wizard):
 
 ERROR_STATES = [
     pytest.param([], lambda w: w.press("Continue"), id="server"),
+    pytest.param(["2016"], lambda w: w.press("Continue"), id="updates"),
     pytest.param(["none"], lambda w: w.answer(EOP), id="subscription"),
-    pytest.param(["2010", EXO], lambda w: w.press("Continue"), id="hybrid"),
+    pytest.param(["2016", "Yes", EXO], lambda w: w.press("Continue"), id="hybrid"),
+    pytest.param(["2016", "Yes", EXO, "Yes"], lambda w: w.press("Continue"), id="configuration"),
     pytest.param(
         ["2007", EXO],
         lambda w: (w.fill("Accepted domains", "contoso.com\nnot a domain"), w.press("Continue")),
         id="organization",
     ),
-    pytest.param(["none", EXO], lambda w: w.press("Continue"), id="devices"),
-    pytest.param(["none", EXO, "No"], lambda w: w.press("Continue"), id="partners"),
-    pytest.param(["none", EXO, "No", "Yes"], lambda w: w.press("Continue"), id="partner"),
+    pytest.param(["none", EXO], lambda w: w.press("Continue"), id="mx"),
+    pytest.param(["none", EXO, MX_M365], lambda w: w.press("Continue"), id="devices"),
+    pytest.param(["none", EXO, MX_M365, "Yes"], lambda w: w.press("Continue"), id="oauth"),
+    pytest.param(["none", EXO, MX_M365, "No"], lambda w: w.press("Continue"), id="partners"),
+    pytest.param(["none", EXO, MX_M365, "No", "Yes"], lambda w: w.press("Continue"), id="partner"),
     pytest.param(
-        ["none", EXO, "No", "No"],
+        ["none", EXO, MX_M365, "No", "Yes"],
+        lambda w: (
+            fill_partner(w.page, 1, name="Fabrikam", domains="fabrikam.com", mx_cert="mx..bad"),
+            w.press("Continue"),
+        ),
+        id="partner-receiving-certificate",
+    ),
+    pytest.param(
+        ["none", EXO, MX_M365, "No", "No"],
         lambda w: (w.fill("Plan name", ""), w.press("Save plan")),
         id="check",
     ),
@@ -272,12 +323,27 @@ def test_whole_walk_works_without_javascript(js_disabled_page):
     # checked with axe in the tests above.
     page = js_disabled_page
     wizard = Wizard(page, check_a11y=lambda page: None)
-    wizard.start().server_and_subscription("2010", EXO, "No")
-    wizard.devices("Yes")
-    wizard.fill("Their static public IP addresses", "203.0.113.10")
-    wizard.press("Continue")
+    wizard.start().answer(SERVERS["2019"])
+    wizard.answer("I don't know")
+    wizard.answer(EXO)
     wizard.answer("Yes")
-    fill_partner(page, 1, name="Fabrikam", domains="fabrikam.com")
+    wizard.answer("I don't know")  # the Hybrid Configuration Wizard's configuration
+    wizard.press("Continue")
+    wizard.answer(MX_THIRD_PARTY)
+    wizard.devices("Yes")
+    wizard.fill("Their static IP addresses", "10.0.5.20")
+    wizard.press("Continue")
+    assert wizard.heading().startswith("Can the devices and applications sign in to SMTP AUTH")
+    wizard.answer("Yes")
+    wizard.answer("Yes")
+    fill_partner(
+        page,
+        1,
+        name="Fabrikam",
+        domains="fabrikam.com",
+        sending_cert="out.fabrikam.com",
+        mx_cert="mx.fabrikam.com",
+    )
     wizard.press("Add another partner")
     fill_partner(page, 2, name="Contoso Bank", domains="contosobank.com")
     wizard.press("Continue")
@@ -287,12 +353,73 @@ def test_whole_walk_works_without_javascript(js_disabled_page):
     assert "Devices' static public IP addresses" not in page.locator(".summary-list").inner_text()
     plan = wizard.save("No JavaScript")
     assert [p["name"] for p in plan.answers["partners"]] == ["Fabrikam", "Contoso Bank"]
+    assert plan.answers["partners"][0]["certificate_domain"] == "out.fabrikam.com"
+    assert plan.answers["partners"][0]["mx_certificate_domain"] == "mx.fabrikam.com"
     assert plan.answers["devices"] == {
         "send_mail": False,
         "external_recipients": None,
         "smtp_auth_capable": None,
         "sending_ips": [],
+        "oauth_capable": None,
     }
+    assert plan.answers["onprem_server"] == "exchange-2019"
+    assert plan.answers["onprem_up_to_date"] is None
+    assert plan.answers["hybrid_configuration"] is None
+    assert plan.answers["mx_points_to"] == "third-party-service"
+
+
+def test_new_questions_walk_saves_every_answer(wizard, screenshot):
+    wizard.start()
+    page = wizard.page
+    assert "Get-ExchangeServer" in page.locator("details").text_content()
+    wizard.answer(SERVERS["2019"])
+    assert "HealthChecker.ps1" in page.locator("details").text_content()
+    wizard.answer("No")
+    wizard.answer(EXO)
+    wizard.answer("Yes")
+    page.locator("details summary").click()  # the help opens, and stays accessible
+    wizard.checked()
+    wizard.answer("Minimal hybrid configuration")
+    wizard.fill("Accepted domains", "contoso.com")
+    wizard.press("Continue")
+    assert "Resolve-DnsName -Type MX contoso.com" in page.locator("details").text_content()
+    screenshot(page, "wizard-mx-step")
+    wizard.answer(MX_THIRD_PARTY)
+    wizard.devices("Yes")
+    page.get_by_role("group", name=re.compile("SMTP AUTH")).get_by_label("Yes", exact=True).check()
+    wizard.press("Continue")
+    wizard.answer("No")  # OAuth
+    wizard.answer("Yes")
+    fill_partner(
+        page,
+        1,
+        name="Fabrikam",
+        domains="fabrikam.com",
+        sending_cert="out.fabrikam.com",
+        mx_cert="mx.fabrikam.com",
+    )
+    wizard.press("Continue")
+    summary = page.locator(".summary-list").inner_text()
+    assert "Exchange Server 2019" in summary and "mx.fabrikam.com" in summary
+    screenshot(page, "wizard-check-page-v2")
+    plan = wizard.save("Rules version 2")
+    assert plan.answers["onprem_up_to_date"] is False
+    assert plan.answers["hybrid_configuration"] == "minimal"
+    assert plan.answers["mx_points_to"] == "third-party-service"
+    assert plan.answers["devices"]["oauth_capable"] is False
+    assert plan.answers["partners"][0]["mx_certificate_domain"] == "mx.fabrikam.com"
+
+
+def test_blocked_server_plan_says_so_first_and_is_accessible(wizard, screenshot):
+    wizard.start().server_and_subscription("2013", EXO, "No")
+    wizard.no_devices_no_partners()
+    page = wizard.page
+    expect(page.locator(".blocker-callout")).to_contain_text("mail cannot flow")
+    wizard.save("Blocked")
+    callout = page.locator(".blocker-callout")
+    expect(callout).to_contain_text("This plan has blockers: mail cannot flow as answered")
+    wizard.checked()
+    screenshot(page, "plan-with-blockers")
 
 
 def test_plan_page_after_saving_is_accessible(wizard):

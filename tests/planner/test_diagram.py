@@ -306,3 +306,32 @@ def test_pdf_shows_the_diagram_and_its_words():
     assert "Microsoft" in first and "Contoso Bank" in first and "optional" in first
     diagram = mail_flow(document["answers"], document["recommendation"])
     assert diagram.describe()[1] in first
+
+
+def test_more_than_ten_partners_fold_into_one_box_with_one_arrow_per_direction():
+    from planner.engine import recommend
+    from planner.engine.validation import parse_answers
+
+    answers = {
+        "onprem_server": "none",
+        "subscription": "exchange-online",
+        "mx_points_to": "microsoft-365",
+        "partners": [
+            {
+                "name": f"Partner {n:02d}",
+                "domains": [f"p{n}.example.com"],
+                "direction": "both",
+                "require_tls": True,
+                "mx_certificate_domain": f"mx.p{n}.example.com",
+            }
+            for n in range(1, 26)
+        ],
+    }
+    recommendation = recommend(parse_answers(answers)).to_dict()
+    diagram = mail_flow(answers, recommendation)
+    partner_boxes = [node for node in diagram.nodes if node.kind == "partner"]
+    assert len(partner_boxes) == 11
+    assert partner_boxes[-1].label == "15 more partners"
+    folded = [edge for edge in diagram.edges if edge.id.startswith("connectors-more-")]
+    assert sorted(edge.direction for edge in folded) == ["inbound", "outbound"]
+    assert any("15 more partners" in sentence for sentence in diagram.describe())

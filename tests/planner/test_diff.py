@@ -63,7 +63,8 @@ def test_duplicate_connectors_are_counted():
 def test_answer_changes_show_before_and_after_in_plain_words():
     changes = answer_changes(make_answers(), make_answers(hybrid_completed=True))
     assert [(c.question, c.before, c.after) for c in changes] == [
-        ("Hybrid Configuration Wizard run", "No", "Yes")
+        ("Hybrid Configuration Wizard run", "No", "Yes"),
+        ("Hybrid Configuration Wizard configuration", "Not asked", "Not known"),
     ]
 
 

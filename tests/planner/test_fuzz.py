@@ -80,14 +80,33 @@ def paths(value, prefix=()):
             yield from paths(child, (*prefix, index))
 
 
+# Rules version 2 answers, so every new field is fuzzed too.
+CONTOSO_V2 = {
+    **CONTOSO,
+    "onprem_server": "exchange-se",
+    "hybrid_completed": True,
+    "hybrid_configuration": "minimal",
+    "onprem_up_to_date": False,
+    "mx_points_to": "on-premises",
+    "devices": {"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True},
+    "partners": [
+        {
+            "name": "Fabrikam",
+            "domains": ["fabrikam.com"],
+            "require_tls": True,
+            "mx_certificate_domain": "*.fabrikam.com",
+        }
+    ],
+}
+BASES = (CONTOSO, CONTOSO_V2)
 ANSWER_PATHS = [path for path in paths(CONTOSO) if path]
 
 
 @st.composite
 def near_valid_answers(draw):
-    """Contoso's valid answers with one node replaced by arbitrary JSON, or a key added."""
-    answers = copy.deepcopy(CONTOSO)
-    path = draw(st.sampled_from(ANSWER_PATHS))
+    """Valid answers (version 1 or 2) with one node replaced by arbitrary JSON, or a key added."""
+    answers = copy.deepcopy(draw(st.sampled_from(BASES)))
+    path = draw(st.sampled_from([path for path in paths(answers) if path]))
     parent = answers
     for step in path[:-1]:
         parent = parent[step]

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from planner import services
+from planner.engine.summary import ONPREM_LABELS
 from planner.models import Plan
 from tests.factories import CLOUD_ONLY, answers_data, make_answers, make_plan
 
@@ -51,7 +52,7 @@ def test_share_page_shows_fill_in_hints_for_missing_values(client):
 def test_share_page_lists_answers_in_plain_words(client, saved):
     html = text(client.get(f"/p/{saved.share_token}/"))
     assert "On-premises email organization" in html
-    assert "Exchange 2010 or later" in html
+    assert ONPREM_LABELS["exchange-2010-or-later"] in html
 
 
 def test_share_page_groups_notes_as_warnings_then_information(client, saved):
@@ -62,7 +63,7 @@ def test_share_page_groups_notes_as_warnings_then_information(client, saved):
 
 def test_share_page_links_guides_without_referrer(client, saved):
     html = text(client.get(f"/p/{saved.share_token}/"))
-    links = re.findall(r'<a href="(https://learn\.microsoft\.com[^"]*)" rel="noreferrer">', html)
+    links = re.findall(r'<a href="(https://[^"]*)" rel="noreferrer">', html)
     assert {guide["url"] for guide in saved.plan.recommendation["guides"]} <= set(links)
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from planner import services
+from planner.engine.summary import ONPREM_LABELS
 from tests.factories import CLOUD_ONLY, make_answers, make_plan, partner
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,8 @@ def test_compare_shows_connector_lines_and_changed_answers(client, saved):
         "Added in revision 2:</span> Office 365 → Partner organization (TLS, fabrikam.com)" in html
     )
     assert (
-        '<th scope="row">On-premises email organization</th><td>Exchange 2010 or later</td><td>No on-premises email servers</td>'
+        '<th scope="row">On-premises email organization</th>'
+        f"<td>{ONPREM_LABELS['exchange-2010-or-later']}</td><td>No on-premises email servers</td>"
         in html
     )
     assert "renamed from “Contoso mail flow” to “Contoso in the cloud”" in html

@@ -5,14 +5,18 @@ import pytest
 CLOUD_ONLY = [
     ("server", {"onprem_server": "none"}),
     ("subscription", {"subscription": "exchange-online"}),
+    ("mx", {"mx_points_to": "microsoft-365"}),
     ("devices", {"send_mail": "no"}),
     ("partners", {"partners": "no"}),
 ]
+# An Exchange server of 2010 or later (2016 here: supported, no blocker) with Exchange Online.
 EXCHANGE_2010 = [
-    ("server", {"onprem_server": "exchange-2010-or-later"}),
+    ("server", {"onprem_server": "exchange-2016"}),
+    ("updates", {"onprem_up_to_date": "yes"}),
     ("subscription", {"subscription": "exchange-online"}),
     ("hybrid", {"hybrid_completed": "no"}),
     ("organization", {"domains": "contoso.com", "identify_by": "unknown"}),
+    ("mx", {"mx_points_to": "on-premises"}),
     ("devices", {"send_mail": "no"}),
     ("partners", {"partners": "no"}),
 ]

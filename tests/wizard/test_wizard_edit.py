@@ -2,11 +2,28 @@
 
 import pytest
 
+from planner.engine import Answers
+from planner.engine.summary import answer_rows
 from planner.services import find_plan_by_edit_token, rotate_edit_token, update_plan
-from tests.factories import make_answers, make_plan
+from tests.factories import make_answers
+from tests.factories import make_plan as make_version_1_plan
 from wizard.views import PlanWizard
 
 pytestmark = pytest.mark.django_db
+
+# Answers the wizard can ask today (the factories' plan says "Exchange 2010 or later").
+CURRENT = {
+    "onprem_server": "exchange-2016",
+    "onprem_up_to_date": True,
+    "hybrid_completed": True,
+    "hybrid_configuration": "minimal",
+    "mx_points_to": "on-premises",
+}
+
+
+def make_plan(**kwargs):
+    """Save a plan with answers the wizard asks today."""
+    return make_version_1_plan(answers=make_answers(**CURRENT), **kwargs)
 
 
 def page(response):
@@ -34,8 +51,34 @@ def test_edit_prefills_every_answer(client):
     saved = make_plan()
     html = page(client.get(open_editor(client, saved)))
     assert 'value="Contoso mail flow"' in html
-    for text in ("Exchange 2010 or later", "mail.contoso.com", "Contoso Bank", "8.8.4.4"):
+    for text in ("mail.contoso.com", "Contoso Bank", "8.8.4.4", "mail.contosobank.com"):
         assert text in html
+    for row in answer_rows(Answers.from_dict(saved.plan.answers)):
+        assert row.answer.split("; ")[0] in html.replace("&#x27;", "'")
+
+
+def test_edit_prefills_the_new_questions(client):
+    saved = make_plan()
+    run = open_editor(client, saved).split("/")[2]
+    for step, value in (
+        ("server", "exchange-2016"),
+        ("updates", "yes"),
+        ("configuration", "minimal"),
+        ("mx", "on-premises"),
+    ):
+        html = page(client.get(f"/wizard/{run}/{step}/"))
+        assert f'value="{value}" checked' in html, step
+
+
+def test_edit_of_an_exchange_2010_or_later_plan_asks_the_exact_version(client):
+    saved = make_version_1_plan()
+    run = open_editor(client, saved).split("/")[2]
+    response = client.get(f"/wizard/{run}/check/")
+    assert response["Location"] == f"/wizard/{run}/server/"
+    html = page(client.get(response["Location"]))
+    assert "The saved plan says “Exchange 2010 or later”" in html
+    assert "There is a problem" not in html
+    assert " checked" not in html
 
 
 def test_edit_prefills_the_partner_list(client):

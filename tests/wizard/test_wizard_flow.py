@@ -40,7 +40,7 @@ def test_each_start_makes_a_separate_run(client):
 
 def test_first_step_shows_progress_and_question_as_heading(walk):
     html = page(walk.get("server"))
-    assert "Step 1 of 5" in html
+    assert "Step 1 of 6" in html
     assert (
         '<legend class="question__legend"><h1 class="question__heading">Which email servers' in html
     )
@@ -48,7 +48,7 @@ def test_first_step_shows_progress_and_question_as_heading(walk):
 
 def test_progress_counts_only_the_steps_that_apply(walk):
     walk.answer(CLOUD_ONLY[:1])
-    assert "Step 2 of 4" in page(walk.get("subscription"))
+    assert "Step 2 of 5" in page(walk.get("subscription"))
 
 
 def test_later_step_before_earlier_answers_redirects_to_first_unanswered(walk):
@@ -123,11 +123,13 @@ def test_change_that_makes_hybrid_necessary_asks_it_first(walk):
             *CLOUD_ONLY[2:],
         ]
     )
-    response = walk.post(
-        "server", {"onprem_server": "exchange-2010-or-later"}, query="?return=check"
-    )
+    response = walk.post("server", {"onprem_server": "exchange-2016"}, query="?return=check")
+    assert response["Location"] == walk.url("updates", "?return=check")
+    response = walk.post("updates", {"onprem_up_to_date": "yes"}, query="?return=check")
     assert response["Location"] == walk.url("hybrid", "?return=check")
     response = walk.post("hybrid", {"hybrid_completed": "yes"}, query="?return=check")
+    assert response["Location"] == walk.url("configuration", "?return=check")
+    response = walk.post("configuration", {"hybrid_configuration": "full"}, query="?return=check")
     assert response["Location"] == walk.url("check")
 
 
@@ -189,9 +191,11 @@ def test_a_saved_run_offers_the_plan_instead_of_an_error(walk):
 def test_saved_answers_match_every_step(walk):
     walk.answer(
         [
-            ("server", {"onprem_server": "exchange-2010-or-later"}),
+            ("server", {"onprem_server": "exchange-2016"}),
+            ("updates", {"onprem_up_to_date": "yes"}),
             ("subscription", {"subscription": "exchange-online"}),
             ("hybrid", {"hybrid_completed": "yes"}),
+            ("configuration", {"hybrid_configuration": "full"}),
             (
                 "organization",
                 {
@@ -202,6 +206,7 @@ def test_saved_answers_match_every_step(walk):
                     "identify_by": "certificate",
                 },
             ),
+            ("mx", {"mx_points_to": "microsoft-365"}),
             (
                 "devices",
                 {
@@ -211,6 +216,7 @@ def test_saved_answers_match_every_step(walk):
                     "sending_ips": "203.0.113.10",
                 },
             ),
+            ("oauth", {"oauth_capable": "yes"}),
             ("partners", {"partners": "yes"}),
             (
                 "partner",
@@ -228,9 +234,12 @@ def test_saved_answers_match_every_step(walk):
     )
     plan = saved_plan(save(walk))
     assert plan.answers == {
-        "onprem_server": "exchange-2010-or-later",
+        "onprem_server": "exchange-2016",
         "subscription": "exchange-online",
         "hybrid_completed": True,
+        "onprem_up_to_date": True,
+        "hybrid_configuration": "full",
+        "mx_points_to": "microsoft-365",
         "organization": {
             "domains": ["contoso.com", "contoso.org"],
             "onprem_smart_hosts": ["mail.contoso.com"],
@@ -243,6 +252,7 @@ def test_saved_answers_match_every_step(walk):
             "external_recipients": True,
             "smtp_auth_capable": None,
             "sending_ips": ["203.0.113.10"],
+            "oauth_capable": True,
         },
         "partners": [
             {
@@ -252,6 +262,7 @@ def test_saved_answers_match_every_step(walk):
                 "require_tls": True,
                 "certificate_domain": "mail.fabrikam.com",
                 "sender_ips": ["203.0.113.0/24"],
+                "mx_certificate_domain": None,
             }
         ],
     }
@@ -260,7 +271,7 @@ def test_saved_answers_match_every_step(walk):
 def test_answers_of_steps_that_no_longer_apply_are_not_saved(walk):
     walk.answer(
         [
-            *EXCHANGE_2010[:3],
+            *EXCHANGE_2010[:4],
             (
                 "organization",
                 {
@@ -269,6 +280,7 @@ def test_answers_of_steps_that_no_longer_apply_are_not_saved(walk):
                     "identify_by": "ip",
                 },
             ),
+            ("mx", {"mx_points_to": "microsoft-365"}),
             ("devices", {"send_mail": "no"}),
             ("partners", {"partners": "yes"}),
             ("partner", partner_fields({"name": "Fabrikam", "domains": "fabrikam.com"})),
@@ -278,6 +290,7 @@ def test_answers_of_steps_that_no_longer_apply_are_not_saved(walk):
     walk.post("partners", {"partners": "no"}, query="?return=check")
     plan = saved_plan(save(walk))
     assert plan.answers["hybrid_completed"] is None
+    assert plan.answers["onprem_up_to_date"] is None
     assert plan.answers["organization"]["onprem_smart_hosts"] == []
     assert plan.answers["partners"] == []
 
@@ -296,5 +309,5 @@ def test_database_error_on_save_keeps_the_answers(walk):
 
 def test_back_to_a_step_that_no_longer_applies_shows_the_current_step(walk):
     walk.answer(CLOUD_ONLY[:2])
-    response = walk.client.post(walk.url("devices"), {"wizard_goto_step": "organization"})
-    assert response["Location"] == walk.url("devices")
+    response = walk.client.post(walk.url("mx"), {"wizard_goto_step": "organization"})
+    assert response["Location"] == walk.url("mx")

@@ -11,6 +11,11 @@ CASES = [
     ("answers.partners", Where("partner", None)),
     ("answers.partners.1.domains.0", Where("partner", "domains", 1)),
     ("answers.partners.0", Where("partner", None, 0)),
+    ("answers.onprem_up_to_date", Where("updates", "onprem_up_to_date")),
+    ("answers.hybrid_configuration", Where("configuration", "hybrid_configuration")),
+    ("answers.mx_points_to", Where("mx", "mx_points_to")),
+    ("answers.devices.oauth_capable", Where("oauth", "oauth_capable")),
+    ("answers.partners.2.mx_certificate_domain", Where("partner", "mx_certificate_domain", 2)),
     ("answers.surprise", None),
 ]
 

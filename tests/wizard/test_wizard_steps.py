@@ -55,11 +55,11 @@ def test_standalone_eop_with_onprem_servers_is_accepted(walk):
 @pytest.mark.parametrize(
     ("server", "subscription", "next_step"),
     [
-        ("exchange-2010-or-later", "exchange-online", "hybrid"),
-        ("exchange-2010-or-later", "exchange-online-protection", "organization"),
+        ("exchange-2016", "exchange-online", "hybrid"),
+        ("exchange-se", "exchange-online-protection", "organization"),
         ("exchange-2007-or-earlier", "exchange-online", "organization"),
         ("non-microsoft-smtp", "exchange-online", "organization"),
-        ("none", "exchange-online", "devices"),
+        ("none", "exchange-online", "mx"),
     ],
 )
 def test_step_after_subscription_depends_on_server_and_subscription(
@@ -71,24 +71,24 @@ def test_step_after_subscription_depends_on_server_and_subscription(
 
 
 def test_hybrid_question_requires_an_answer(walk):
-    walk.answer(EXCHANGE_2010[:2])
+    walk.answer(EXCHANGE_2010[:3])
     response = walk.post("hybrid", {})
     assert "Select yes if the Hybrid Configuration Wizard has been run, or no." in page(response)
 
 
 def test_hybrid_step_explains_how_to_check(walk):
-    walk.answer(EXCHANGE_2010[:2])
+    walk.answer(EXCHANGE_2010[:3])
     assert "How to check whether the wizard has been run" in page(walk.get("hybrid"))
 
 
 def test_organization_step_accepts_every_field_blank(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post("organization", {"identify_by": "unknown"})
-    assert response["Location"] == walk.url("devices")
+    assert response["Location"] == walk.url("mx")
 
 
 def test_organization_reports_each_bad_value_by_name(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post(
         "organization",
         {"domains": "contoso.com\nnot a domain!, fabrikam..com", "identify_by": "unknown"},
@@ -100,7 +100,7 @@ def test_organization_reports_each_bad_value_by_name(walk):
 
 
 def test_organization_refuses_a_range_wider_than_24(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post(
         "organization", {"onprem_sending_ips": "198.51.100.0/16", "identify_by": "ip"}
     )
@@ -108,7 +108,7 @@ def test_organization_refuses_a_range_wider_than_24(walk):
 
 
 def test_organization_refuses_a_bad_smart_host(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post(
         "organization", {"onprem_smart_hosts": "mail_01", "identify_by": "unknown"}
     )
@@ -116,7 +116,7 @@ def test_organization_refuses_a_bad_smart_host(walk):
 
 
 def test_organization_refuses_a_bad_certificate_domain(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post(
         "organization",
         {"onprem_certificate_domain": "mail.*.contoso.com", "identify_by": "unknown"},
@@ -125,7 +125,7 @@ def test_organization_refuses_a_bad_certificate_domain(walk):
 
 
 def test_organization_duplicate_domain_is_reported_by_the_engine(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     response = walk.post(
         "organization", {"domains": "contoso.com\nContoso.com", "identify_by": "unknown"}
     )
@@ -133,7 +133,7 @@ def test_organization_duplicate_domain_is_reported_by_the_engine(walk):
 
 
 def test_organization_keeps_what_was_typed_after_an_error(walk):
-    walk.answer(EXCHANGE_2010[:3])
+    walk.answer(EXCHANGE_2010[:4])
     typed = "contoso.com\nbad..domain"
     response = walk.post(
         "organization",
@@ -147,7 +147,7 @@ def test_organization_keeps_what_was_typed_after_an_error(walk):
 
 def test_organization_step_is_skipped_without_onprem_servers(walk):
     walk.answer(CLOUD_ONLY[:2])
-    assert walk.get("organization")["Location"] == walk.url("devices")
+    assert walk.get("organization")["Location"] == walk.url("mx")
 
 
 def test_devices_refuse_a_private_address(walk):
@@ -169,7 +169,7 @@ def test_devices_question_requires_an_answer(walk):
 
 
 def test_partners_question_requires_an_answer(walk):
-    walk.answer(CLOUD_ONLY[:3])
+    walk.answer(CLOUD_ONLY[:4])
     response = walk.post("partners", {})
     assert "Select yes if partner organizations need TLS, certificate or IP restrictions" in page(
         response
@@ -177,13 +177,13 @@ def test_partners_question_requires_an_answer(walk):
 
 
 def test_partners_yes_leads_to_the_partner_list(walk):
-    walk.answer(CLOUD_ONLY[:3])
+    walk.answer(CLOUD_ONLY[:4])
     assert walk.post("partners", {"partners": "yes"})["Location"] == walk.url("partner")
 
 
 @pytest.fixture
 def at_partner_step(walk):
-    walk.answer([*CLOUD_ONLY[:3], ("partners", {"partners": "yes"})])
+    walk.answer([*CLOUD_ONLY[:4], ("partners", {"partners": "yes"})])
     return walk
 
 

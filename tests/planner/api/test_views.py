@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -371,3 +372,99 @@ def test_plan_creation_refuses_a_body_that_is_not_json_with_415(client, content_
     response = client.post("/api/plans", body, content_type=content_type)
     assert response.status_code == 415
     assert not Plan.objects.exists()
+
+
+# --- Rules version 2: every version 1 body still works ---------------------------------------
+
+V1_CORPUS = json.loads((Path(__file__).parents[1] / "data" / "v1_bodies.json").read_text("utf-8"))[
+    "cases"
+]
+
+
+def _expected_v2(connector: dict, answers: dict) -> dict | None:
+    """Return what rules version 2 makes of a version 1 connector: the same, apart from the
+    fixes of shared/reviews/2026-12-advice.md (None: the fix removes it)."""
+    settings = dict(connector["settings"])
+    partners = answers.get("partners") or []
+    domains = (answers.get("organization") or {}).get("domains") or []
+    if connector["id"] == "own-servers-inbound" and "TlsSenderCertificateName" in settings:
+        name = settings["TlsSenderCertificateName"]
+        parent = name.split(".", 1)[1] if name and not name.startswith("*.") else None
+        if parent in domains and name not in domains:
+            settings["TlsSenderCertificateName"] = "*." + parent  # F5
+        settings["RequireTls"] = True  # F16
+    if connector["id"].startswith("partner-"):
+        partner = partners[int(connector["id"].split("-")[1]) - 1]
+        if connector["cmdlet"] == "New-OutboundConnector":
+            if partner.get("require_tls", True) is False:
+                return None  # F4: never force TLS against the answer
+            settings["TlsSettings"] = "CertificateValidation"  # F4: not the sending cert
+            settings.pop("TlsDomain", None)
+        elif "*" in partner["domains"]:  # F1/F10: Enhanced Filtering on the filter's connector
+            ips = settings.get("SenderIPAddresses")
+            settings.update({"EFSkipIPs": ips} if ips else {"EFSkipLastIP": True})
+    return {**connector, "settings": settings}
+
+
+@pytest.mark.parametrize("case", V1_CORPUS, ids=lambda case: str(V1_CORPUS.index(case)))
+def test_every_version_1_body_still_plans_the_same_connectors_apart_from_the_fixes(client, case):
+    response = post(client, "/api/evaluate", {"answers": case["answers"]})
+    assert response.status_code == 200, response.content
+    got = [
+        {k: c[k] for k in ("id", "action", "connector_type", "cmdlet", "required", "settings")}
+        for c in response.json()["recommendation"]["connectors"]
+    ]
+    expected = [
+        e for c in case["v1_connectors"] if (e := _expected_v2(c, case["answers"])) is not None
+    ]
+    assert [c["id"] for c in got] == [c["id"] for c in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        name, old = mine["settings"].pop("Name", None), theirs["settings"].pop("Name", None)
+        if old is not None and len(old) > 64:  # F14: shortened to the cmdlets' 64 characters
+            assert len(name) <= 64 and name.endswith(old.split(" ", 1)[-1][-20:])
+        else:
+            assert name == old
+        assert mine == theirs
+    assert response.json()["recommendation"]["rules_version"] == 2
+
+
+def test_schema_documents_the_version_2_fields(client):
+    schemas = client.get("/api/schema").json()["components"]["schemas"]
+    answers = schemas["Answers"]["properties"]
+    assert {"onprem_up_to_date", "hybrid_configuration", "mx_points_to"} <= set(answers)
+    assert answers["hybrid_configuration"]["enum"] == ["full", "minimal", "express", None]
+    assert answers["mx_points_to"]["enum"] == [
+        "microsoft-365",
+        "on-premises",
+        "third-party-service",
+        None,
+    ]
+    assert "exchange-se" in answers["onprem_server"]["enum"]
+    assert "oauth_capable" in answers["devices"]["properties"]
+    partner_props = answers["partners"]["items"]["properties"]
+    assert "mx_certificate_domain" in partner_props
+    note = schemas["Recommendation"]["properties"]["notes"]["items"]
+    assert note["properties"]["severity"]["enum"] == ["blocker", "warning", "info"]
+    assert "exchange-version-blocked" in note["description"]
+
+
+def test_version_2_answers_go_through_the_api(client):
+    body = {
+        "onprem_server": "exchange-2013",
+        "subscription": "exchange-online",
+        "hybrid_completed": False,
+        "onprem_up_to_date": True,
+        "mx_points_to": "on-premises",
+        "devices": {"send_mail": True, "oauth_capable": False, "sending_ips": ["10.0.0.9"]},
+        "partners": [partner(mx_certificate_domain="*.contosobank.com")],
+    }
+    response = post(client, "/api/evaluate", {"answers": body})
+    assert response.status_code == 200, response.content
+    notes = response.json()["recommendation"]["notes"]
+    assert (notes[0]["code"], notes[0]["severity"]) == ("exchange-version-blocked", "blocker")
+    bad = post(
+        client,
+        "/api/evaluate",
+        {"answers": {**body, "onprem_server": "non-microsoft-smtp", "hybrid_completed": None}},
+    )
+    assert "answers.onprem_up_to_date" in errors_of(bad)

@@ -133,7 +133,10 @@ def test_spf_lists_the_on_premises_and_device_addresses():
         devices={"send_mail": True, "sending_ips": ["93.184.216.34"]},
     )
     spf = _one(result, "v=spf1")
-    assert "v=spf1 include:spf.protection.outlook.com ip4:20.1.2.3 ip4:93.184.216.34 ~all" in spf
+    # Rules version 2 (F12): -all, as Microsoft recommends with DKIM and DMARC; devices that
+    # relay through the on-premises server send from its address, so theirs isn't listed.
+    assert "v=spf1 include:spf.protection.outlook.com ip4:20.1.2.3 -all" in spf
+    assert "93.184.216.34" not in spf
 
 
 def test_spf_asks_for_the_server_address_when_unknown():
@@ -188,7 +191,9 @@ def test_standalone_eop_locks_port_25_about_72_hours_after_the_mx_change():
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
 def test_exchange_online_with_own_servers_points_mx_while_configuring(onprem):
     assert _one(recommend_for(onprem_server=onprem, subscription=EXO), "MX record", "configure")
-    assert not _texts(recommend_for(onprem_server=onprem, subscription=EXO), "after")
+    # Rules version 2: the only "after" step is the optional Reject Direct Send hardening (F9).
+    after = _texts(recommend_for(onprem_server=onprem, subscription=EXO), "after")
+    assert after == [next(t for t in after if "RejectDirectSend" in t)]
 
 
 def test_without_own_servers_there_is_no_firewall_or_certificate_item():
@@ -250,7 +255,10 @@ def test_relay_devices_are_tested_from_their_address():
 
 
 def test_optional_relay_connector_is_marked_as_an_alternative():
-    result = recommend_for(devices={"send_mail": True, "smtp_auth_capable": True})
+    # Rules version 2 (F8): SMTP AUTH is recommended only with OAuth.
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     assert _one(result, "Optional, only if you choose SMTP relay", "configure")
     assert _one(result, "If you created it", "test")
 
@@ -277,8 +285,12 @@ def test_hybrid_done_creates_nothing_and_reviews_the_wizard_connectors_afterward
 
 def test_cloud_only_without_connectors_checks_dns_only():
     result = recommend_for()
+    # Rules version 2 (F12): SPF on its own article, plus DKIM and DMARC.
     assert [i.guide for i in result.checklist] == [
         "accepted_domains",
         "add_mx_record",
-        "mail_flow_best_practices",
+        "spf_configure",
+        "dkim_configure",
+        "dmarc_configure",
+        "cmdlet_set_orgconfig",  # Reject Direct Send, as optional hardening (F9)
     ]

@@ -241,12 +241,15 @@ def test_exchange_online_script_sets_connector_type_explicitly():
 
 
 def test_on_premises_inbound_connector_carries_no_partner_only_parameters():
-    # RequireTls and Restrict* take effect only on Partner connectors (reference §9.1), and the
-    # script must create exactly the planned settings.
+    # Restrict* take effect only on Partner connectors (reference §9.1), and the script must
+    # create exactly the planned settings. Rules version 2: RequireTls $true goes with
+    # certificate identification (F16), and a host-name certificate under an accepted domain
+    # becomes *.<domain> (F5).
     result = recommend_for(onprem_server=E2010, subscription=EOP, organization=ORG)
     block = _splats(result.powershell["exchange_online"])["'Inbound from on-premises'"]
-    assert block["TlsSenderCertificateName"] == "'mail.contoso.com'"
-    assert "RequireTls" not in block
+    assert block["TlsSenderCertificateName"] == "'*.contoso.com'"
+    assert block["RequireTls"] == "$true"
+    assert not {"RestrictDomainsToIPAddresses", "RestrictDomainsToCertificate"} & set(block)
 
 
 def test_missing_smart_host_becomes_a_placeholder_that_throws():
@@ -298,9 +301,9 @@ def test_exchange_online_script_is_empty_when_nothing_is_planned():
 
 
 def test_relay_connector_is_off_by_default_when_another_device_option_fits():
-    script = recommend_for(devices={"send_mail": True, "smtp_auth_capable": True}).powershell[
-        "exchange_online"
-    ]
+    script = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    ).powershell["exchange_online"]
     assert "$CreateDeviceRelayConnector = $false" in script
     assert "if ($CreateDeviceRelayConnector) {\n    New-InboundConnector @params\n}" in script
     assert "($CreateDeviceRelayConnector -and " in script
@@ -389,7 +392,8 @@ def test_exchange_2007_script_uses_only_parameters_2007_has():
     assert "CloudServicesMailEnabled" not in code
     assert "TlsCertificateName" not in code
     assert "Enable-ExchangeCertificate -Thumbprint $CertificateThumbprint -Services SMTP" in script
-    assert "out of support" in script
+    # Rules version 2 (F2): the header says plainly that Exchange Online refuses its mail.
+    assert "BLOCKER: Exchange Online refuses mail from Exchange 2007" in script
 
 
 def test_hybrid_done_on_premises_script_reviews_and_creates_nothing():

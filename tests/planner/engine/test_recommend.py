@@ -15,23 +15,37 @@ def by_id(result):
 
 # --- devices (§4.5) -------------------------------------------------------------------------
 
+# Rules version 2 (F8, F9): SMTP AUTH is recommended only with OAuth; everything else gets
+# the relay connector (Option 3); direct send is never recommended.
 DEVICE_CASES = [
     pytest.param(
-        {"smtp_auth_capable": True, "external_recipients": True}, "smtp-auth", id="can-auth"
+        {"smtp_auth_capable": True, "external_recipients": True, "oauth_capable": True},
+        "smtp-auth",
+        id="can-auth",
     ),
     pytest.param(
-        {"smtp_auth_capable": True, "external_recipients": False},
+        {"smtp_auth_capable": True, "external_recipients": False, "oauth_capable": True},
         "smtp-auth",
         id="can-auth-internal",
     ),
     pytest.param(
+        {"smtp_auth_capable": True, "external_recipients": True},
+        "smtp-relay",
+        id="can-auth-oauth-unknown",
+    ),
+    pytest.param(
+        {"smtp_auth_capable": True, "oauth_capable": False},
+        "smtp-relay",
+        id="basic-auth-only",
+    ),
+    pytest.param(
         {"smtp_auth_capable": False, "external_recipients": False},
-        "direct-send",
+        "smtp-relay",
         id="internal-only",
     ),
     pytest.param(
         {"smtp_auth_capable": None, "external_recipients": False},
-        "direct-send",
+        "smtp-relay",
         id="internal-auth-unknown",
     ),
     pytest.param(
@@ -44,7 +58,7 @@ DEVICE_CASES = [
         "smtp-relay",
         id="no-auth-unknown-recipients",
     ),
-    pytest.param({}, "smtp-auth", id="nothing-known"),
+    pytest.param({}, "smtp-relay", id="nothing-known"),
 ]
 
 
@@ -71,19 +85,25 @@ def test_direct_send_is_unsuitable_for_external_recipients():
     assert {o.key: o.verdict for o in result.devices.options}["direct-send"] == "unsuitable"
 
 
-def test_direct_send_warns_it_reaches_only_internal_recipients():
+def test_internal_only_devices_get_the_relay_connector_and_reject_direct_send():
+    # Rules version 2 (F9): direct send is a last resort, never the recommendation.
     result = recommend_for(
         devices={"send_mail": True, "external_recipients": False, "smtp_auth_capable": False}
     )
-    assert {"direct-send-internal-only", "reject-direct-send"} <= codes(result)
+    assert "reject-direct-send" in codes(result)
+    verdicts = {o.key: o.verdict for o in result.devices.options}
+    assert verdicts["direct-send"] == "possible"
+    assert "Last resort" in next(o.why for o in result.devices.options if o.key == "direct-send")
 
 
 def test_smtp_auth_warns_about_limits_and_basic_auth_retirement():
-    result = recommend_for(devices={"send_mail": True, "smtp_auth_capable": True})
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     assert {
         "smtp-auth-limits",
         "smtp-auth-disabled-by-default",
-        "smtp-auth-basic-auth-retirement",
+        "smtp-auth-basic-retirement",
     } <= codes(result)
 
 
@@ -109,7 +129,8 @@ def test_smtp_relay_without_ips_asks_for_them():
     relay = by_id(result)["device-relay-inbound"]
     assert relay.settings["SenderIPAddresses"] is None
     assert [f.parameter for f in relay.fill_in] == ["SenderIPAddresses"]
-    assert "device-ips-missing" in codes(result)
+    # Rules version 2: the fill-in is the checklist step; no separate note repeats it.
+    assert "device-ips-missing" not in codes(result)
 
 
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
@@ -155,12 +176,16 @@ def test_partner_certificate_restricts_by_certificate_and_requires_tls():
     assert inbound.settings["RequireTls"] is True
 
 
-def test_partner_certificate_makes_outbound_validate_the_domain():
+def test_partner_mx_certificate_makes_outbound_validate_the_domain():
+    # Rules version 2 (F4): only the receiving (MX) certificate name goes in TlsDomain.
     result = recommend_for(
-        partners=[bank_partner(certificate_domain="*.contosobank.com", direction="outbound")]
+        partners=[bank_partner(mx_certificate_domain="*.contosobank.com", direction="outbound")]
     )
     assert by_id(result)["partner-1-outbound"].settings["TlsSettings"] == "DomainValidation"
     assert by_id(result)["partner-1-outbound"].settings["TlsDomain"] == "*.contosobank.com"
+    sending = recommend_for(partners=[bank_partner(certificate_domain="*.contosobank.com")])
+    assert by_id(sending)["partner-1-outbound"].settings["TlsSettings"] == "CertificateValidation"
+    assert "TlsDomain" not in by_id(sending)["partner-1-outbound"].settings
 
 
 def test_partner_ips_restrict_by_ip():
@@ -199,13 +224,21 @@ def test_inbound_only_partner_gets_no_outbound_connector():
 
 
 def test_allow_by_domain_beside_restricting_partner_connector_is_warned():
+    # Rules version 2 (F15c): only when they share a sender domain.
     result = recommend_for(
+        partners=[
+            bank_partner(domains=["contosobank.com"]),
+            bank_partner(name="Fabrikam", domains=["*.contosobank.com"], sender_ips=["192.0.2.5"]),
+        ]
+    )
+    assert "restrict-overrides-allow" in codes(result)
+    unrelated = recommend_for(
         partners=[
             bank_partner(),
             bank_partner(name="Fabrikam", domains=["fabrikam.com"], sender_ips=["192.0.2.5"]),
         ]
     )
-    assert "restrict-overrides-allow" in codes(result)
+    assert "restrict-overrides-allow" not in codes(unrelated)
 
 
 def test_only_restricting_partner_connectors_are_not_warned():
@@ -221,7 +254,9 @@ def test_all_senders_partner_warns_about_lost_mail_and_enhanced_filtering():
             )
         ]
     )
-    assert {"all-inbound-mail-restricted", "third-party-filter-enhanced-filtering"} <= codes(result)
+    # Rules version 2 (F1, F10): the note is enhanced-filtering, and it is a setting too.
+    assert {"all-inbound-mail-restricted", "enhanced-filtering"} <= codes(result)
+    assert by_id(result)["partner-1-inbound-ip"].settings["EFSkipIPs"] == ["192.0.2.5"]
 
 
 def test_private_partner_address_is_warned():
@@ -242,7 +277,9 @@ def test_two_partners_keep_their_order():
 
 def test_several_outbound_connectors_warn_about_overlapping_scopes():
     result = recommend_for(onprem_server=NON_MS, partners=[bank_partner()])
-    assert {"validate-connectors", "overlapping-scopes"} <= codes(result)
+    # Rules version 2: validation is the checklist's test steps, no longer a note as well.
+    assert "overlapping-scopes" in codes(result)
+    assert any("Validate-OutboundConnector" in i.text for i in result.checklist)
 
 
 # --- own-server details (§4.1, §4.2) ---------------------------------------------------------
@@ -273,6 +310,7 @@ def test_own_server_details_fill_the_connectors():
         "ConnectorType": "OnPremises",
         "SenderDomains": ["*"],
         "TlsSenderCertificateName": "*.contoso.com",
+        "RequireTls": True,  # rules version 2 (F16)
     }
     assert not connectors["own-servers-inbound"].fill_in
 
@@ -346,9 +384,11 @@ def test_treat_as_internal_is_explained_but_never_set(onprem, subscription):
     assert all("TreatMessagesAsInternal" not in c.settings for c in result.connectors)
 
 
-def test_warnings_come_before_information():
+def test_blockers_then_warnings_come_before_information():
     severities = [n.severity for n in recommend_for(onprem_server=E2007).notes]
-    assert severities == sorted(severities, key=lambda s: s != "warning")
+    order = {"blocker": 0, "warning": 1, "info": 2}
+    assert severities == sorted(severities, key=order.__getitem__)
+    assert severities[0] == "blocker"
 
 
 def test_to_dict_has_the_contract_fields():

@@ -78,11 +78,19 @@ def test_exchange_2007_warns_about_limited_hybrid(subscription):
 
 
 @pytest.mark.parametrize(
-    ("onprem", "warned"), [(E2010, True), (E2007, True), (NON_MS, False), (NONE, False)]
+    ("onprem", "code"),
+    [
+        (E2010, "outdated-exchange-throttling"),
+        # Rules version 2 (F2): Exchange 2007 gets the blocker, which says the same and more.
+        (E2007, "exchange-version-blocked"),
+        (NON_MS, None),
+        (NONE, None),
+    ],
 )
-def test_out_of_date_exchange_throttling_warning(onprem, warned):
+def test_out_of_date_exchange_throttling_warning(onprem, code):
     codes = {n.code for n in recommend_for(onprem_server=onprem).notes}
-    assert ("outdated-exchange-throttling" in codes) is warned
+    exchange = {"outdated-exchange-throttling", "exchange-version-blocked"}
+    assert codes & exchange == ({code} if code else set())
 
 
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
@@ -98,9 +106,11 @@ def test_cloud_only_plan_has_no_open_relay_warning():
 
 
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
-def test_standalone_eop_warns_to_change_mx_last_and_lock_port_25(onprem):
-    codes = {n.code for n in recommend_for(onprem_server=onprem, subscription=EOP).notes}
-    assert "standalone-eop-mx-and-port-25" in codes
+def test_standalone_eop_says_to_change_mx_last_and_lock_port_25(onprem):
+    # Rules version 2: these are the checklist's "after" steps, no longer a note as well.
+    after = [i.text for i in recommend_for(onprem_server=onprem, subscription=EOP).checklist]
+    assert any("Only once both connectors pass their tests" in t for t in after)
+    assert any("72 hours after the MX change" in t for t in after)
 
 
 # Table A: the scenario table.
