@@ -6,7 +6,9 @@ Exchange servers, devices, a partner), `engine_answers()` from a cloud-only orga
 
 import copy
 
-from planner import services
+from django.urls import reverse
+
+from planner import plan_urls, services
 from planner.engine import parse_answers, recommend
 
 CONTOSO = {
@@ -152,3 +154,20 @@ def make_document(answers=None, *, name="Contoso mail flow", revision=1):
             "json": "/api/plans/Zq3vK8xR2mYtW9bN4cLd",
         },
     }
+
+
+# --- plan URLs ---
+
+TOKEN = "A" * 43  # has a token's shape; opens no plan
+
+
+def token_urls():
+    """Return every URL that looks a plan up by token: each plan page, the API's, the wizard's."""
+    values = {"token": TOKEN, "number": 1, "side": "exchange-online"}
+    urls = [
+        reverse(
+            f"planner:{pattern.name}", kwargs={k: values[k] for k in pattern.pattern.converters}
+        )
+        for pattern in plan_urls.urlpatterns
+    ]
+    return [*urls, reverse("api:plan", kwargs={"token": TOKEN}), f"/wizard/edit/{TOKEN}/"]

@@ -21,7 +21,7 @@ from gunicorn.config import Config
 from planner import links
 from planner_ops.gunicorn_logging import MaskingLogger
 from planner_ops.logging import mask_tokens
-from tests.factories import make_plan
+from tests.factories import TOKEN, make_plan, token_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -219,3 +219,9 @@ def test_gunicorn_with_the_project_config_logs_no_token(tmp_path):
     assert '"GET /p/<redacted>/nothing-here HTTP/1.1" 404' in log
     assert "Not Found: /e/<redacted>/nothing-here" in log
     assert token not in log
+
+
+@pytest.mark.parametrize("url", token_urls())
+def test_every_token_bearing_url_is_masked(url):
+    # The pattern is written out (logging starts before URLs load); every plan URL must match it.
+    assert TOKEN not in mask_tokens(f'"GET {url} HTTP/1.1" 200')

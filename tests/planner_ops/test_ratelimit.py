@@ -2,19 +2,15 @@ import threading
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
-from planner import plan_urls
 from planner.models import Plan
 from planner_ops import ratelimit
 from planner_ops.models import RateLimitBucket
-from tests.factories import CLOUD_ONLY, make_plan
+from tests.factories import CLOUD_ONLY, TOKEN, make_plan, token_urls
 from tests.wizard.conftest import CLOUD_ONLY as WIZARD_CLOUD_ONLY
 from tests.wizard.conftest import WizardWalk
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = "A" * 43
 
 
 @pytest.fixture
@@ -22,18 +18,6 @@ def limits(settings):
     settings.RATE_LIMIT_CREATE = (2, 3600)
     settings.RATE_LIMIT_LOOKUP = (3, 60)
     return settings
-
-
-def token_urls():
-    """Return every URL that looks a plan up by token: each plan page, the API's, the wizard's."""
-    values = {"token": TOKEN, "number": 1, "side": "exchange-online"}
-    urls = [
-        reverse(
-            f"planner:{pattern.name}", kwargs={k: values[k] for k in pattern.pattern.converters}
-        )
-        for pattern in plan_urls.urlpatterns
-    ]
-    return [*urls, reverse("api:plan", kwargs={"token": TOKEN}), f"/wizard/edit/{TOKEN}/"]
 
 
 @pytest.mark.parametrize("url", token_urls())
