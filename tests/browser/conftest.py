@@ -33,21 +33,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="module")
 def chromium():
-    # Per module, so Playwright's event loop (below) stops before the tests outside tests/browser.
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).exists():
         pytest.fail(f"chromium not found at {executable}; install it or set CHROMIUM_PATH")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop running in this thread, which trips Django's
+    # async-safety check whenever a test touches the database. So the check is off only while
+    # Playwright runs: per module, so both are over before any test outside tests/browser.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def async_unsafe_allowed(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread, which trips Django's
-    # async-safety check when a test touches the database; only the browser tests need this.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
