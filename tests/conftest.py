@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +17,10 @@ def no_rate_limits(settings):
     # see extra queries and, in loops, 429s. tests/planner/test_ratelimit.py turns them on.
     settings.RATE_LIMIT_CREATE = None
     settings.RATE_LIMIT_LOOKUP = None
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    # Each test starts with empty caches (the PDF cache is process-wide).
+    for cache in caches.all():
+        cache.clear()
