@@ -87,9 +87,10 @@ class TestPlanPage:
 
     def test_blocker_notes_come_first_and_are_labelled_in_words(self, client, blocked):
         html = client.get(f"/p/{blocked.share_token}/").content.decode()
-        notes = html.index('id="notes-heading"')
-        assert html.index(">Blockers<", notes) < html.index(">Warnings<", notes)
-        assert '<strong class="blocker-tag">Blocker</strong> Exchange Online refuses' in html
+        callout = html.index('class="blocker-callout')
+        assert callout < html.index('class="warning-callout') < html.index('id="summary-heading"')
+        assert '<span class="blocker-tag">Blocker</span>' in html
+        assert html.index("<li>Exchange Online refuses", callout) < html.index("warning-callout")
 
     def test_edit_page_shows_the_callout_above_everything_else(self, client, blocked):
         html = client.get(f"/e/{blocked.edit_token}/").content.decode()
