@@ -36,7 +36,8 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
     lines = [
         f"# Connector plan: {md(context['name'])}",
         "",
-        f"Revision {context['revision']}, updated {context['updated_on']}.",
+        f"Revision {context['revision']}, "
+        f"{'saved' if context['revision'] == 1 else 'updated'} {context['updated_on']}.",
         f"Shared plan: <{share_url}>",
         "",
         md(context["rules_line"]),
@@ -125,10 +126,17 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
             lines += [f"### {script['title']}", "", f"{fence}powershell", script["text"].rstrip()]
             lines += [fence, ""]
     if context["notes"]:
+        # Under a heading per severity, not a "**Warnings:**" label on every note (review L11).
         lines += ["## Notes", ""]
+        label = None
         for note in context["notes"]:
+            if note["severity_label"] != label:
+                if label is not None:
+                    lines.append("")
+                label = note["severity_label"]
+                lines += [f"### {label}", ""]
             guide = f" See {_md_guide(note['guide'])}" if note["guide"] else ""
-            lines.append(f"- **{note['severity_label']}:** {md(note['text'])}{guide}")
+            lines.append(f"- {md(note['text'])}{guide}")
         lines.append("")
     lines += ["## Guides", ""]
     lines += [f"- {_md_guide(guide)}" for guide in context["guides"]]

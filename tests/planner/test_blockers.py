@@ -53,7 +53,8 @@ def test_markdown_starts_with_the_blocker_callout(blocked_document):
     assert markdown.index("Exchange Online refuses mail", callout) < markdown.index(
         "## Your answers"
     )
-    assert "- **Blockers:** Exchange Online refuses mail from this server." in markdown
+    notes = markdown.index("## Notes")
+    assert markdown.index("### Blockers\n\n- Exchange Online refuses mail from this server.", notes)
 
 
 def test_markdown_without_blockers_has_no_callout():

@@ -122,3 +122,22 @@ def test_every_script_line_in_the_pdf_fits_or_is_one_long_string():
     for script in context["scripts"]:
         for line in script["text"].splitlines():
             assert len(line) <= exports_pdf.PDF_SCRIPT_COLUMNS or "'" in line, line
+
+
+def test_markdown_groups_notes_under_headings_and_says_saved_for_a_first_revision():
+    markdown = render_plan_markdown(make_document(), share_url=SHARE_URL)
+    assert "Revision 1, saved " in markdown
+    assert "### Warnings\n\n- " in markdown and "### Information\n\n- " in markdown
+    assert "**Warnings:**" not in markdown and "**Information:**" not in markdown
+    assert "Revision 2, updated " in render_plan_markdown(
+        make_document(revision=2), share_url=SHARE_URL
+    )
+
+
+def test_no_note_repeats_a_checklist_step_rules_v2():
+    """Review H2: TCP 25, the MX record and validating connectors are checklist steps only."""
+    recommendation = make_document()["recommendation"]
+    notes = " ".join(note["text"] for note in recommendation["notes"])
+    steps = " ".join(item["text"] for item in recommendation["checklist"])
+    for step in ("TCP 25", "MX record", "Validate-OutboundConnector"):
+        assert step in steps and step not in notes, step
