@@ -176,7 +176,13 @@ def plan_compare(request, kind, token):
     links = Links(kind, token)
     numbers, error = _compare_numbers(request.GET)
     wanted = numbers if numbers and not error else ()
-    if kind == EDIT:
+    if numbers is None and not error:
+        # No revisions chosen: show the latest change straight away (review L14).
+        plan, _ = _open_plan(kind, token)
+        if plan.revision > 1:
+            numbers = wanted = (plan.revision - 1, plan.revision)
+        found = services.find_revisions(plan, numbers=wanted) if wanted else []
+    elif kind == EDIT:
         plan, _ = _open_plan(kind, token)
         found = services.find_revisions(plan, numbers=wanted) if wanted else []
     else:

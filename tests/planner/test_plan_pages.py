@@ -392,3 +392,16 @@ def test_a_pdf_over_the_time_limit_is_a_503_with_retry_after(client, saved, sett
     assert "PDF render stopped" in caplog.text
     settings.PDF_RENDER_TIMEOUT = 20
     assert client.get(f"/p/{saved.share_token}/pdf").content.startswith(b"%PDF")
+
+
+def test_compare_without_parameters_shows_the_latest_change(client, saved):
+    services.update_plan(saved.plan, name="Renamed", answers=make_answers(), expected_revision=1)
+    response = client.get(f"/p/{saved.share_token}/compare/")
+    assert response.status_code == 200
+    assert "Revision 1 and revision 2" in text(response)
+
+
+def test_favicon_and_home_description(client):
+    html = text(client.get("/"))
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert '<meta name="description"' in html
