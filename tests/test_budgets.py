@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from planner import services
 from tests.planner.factories import answers_data, make_answers, make_plan, partner
-from tests.wizard.conftest import WizardWalk, partner_fields
+from tests.wizard.walk import WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from planner import ratelimit
 from planner.models import Plan
 from planner_ops.models import RateLimitBucket
 from tests.planner.factories import CLOUD_ONLY, make_plan
-from tests.wizard.conftest import CLOUD_ONLY as WIZARD_CLOUD_ONLY
-from tests.wizard.conftest import WizardWalk
+from tests.wizard.walk import CLOUD_ONLY as WIZARD_CLOUD_ONLY
+from tests.wizard.walk import WizardWalk
 
 pytestmark = pytest.mark.django_db
 
