@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from planner import services
@@ -147,8 +148,8 @@ def test_every_wizard_step_stays_within_budget(client, partner_count):
     assert {label: n for label, n in counts.items() if n > WIZARD_STEP_BUDGET} == {}
 
 
-def test_wizard_query_counts_do_not_grow_with_partners(client):
-    assert walk_counts(client, 1) == walk_counts(client, 20)
+def test_wizard_query_counts_do_not_grow_with_partners():
+    assert walk_counts(Client(), 1) == walk_counts(Client(), 20)
 
 
 # --- with the rate limits on, as in production --------------------------------------------------
@@ -207,8 +208,8 @@ def test_plan_page_stops_at_once_when_the_share_link_is_replaced(client):
     assert client.get(url).status_code == 404
 
 
-def test_wizard_reads_and_refusals_take_one_query_and_answers_two(client):
-    # Tighter than the budget: what the wizard takes today, so a regression shows.
+def test_wizard_reads_and_refusals_take_at_most_one_query_and_answers_two(client):
+    # Tighter than the budget, so a regression shows.
     # A read or a refused answer only loads the session; an accepted answer also saves it.
     counts = walk_counts(client, 2)
     counts.pop("POST check (saves the plan)")
@@ -216,4 +217,4 @@ def test_wizard_reads_and_refusals_take_one_query_and_answers_two(client):
         label: 2 if label.startswith("POST") and not label.endswith("with an error") else 1
         for label in counts
     }
-    assert counts == expected
+    assert {label: n for label, n in counts.items() if n > expected[label]} == {}

@@ -123,7 +123,8 @@ class PlanWizard(NamedUrlSessionWizardView):
         if fresh and any(self.storage.get_step_data(step) for step in STEPS):
             runs.register(session, self.run_id, self.storage.prefix)  # the first answer
         elif fresh:
-            session.pop(self.storage.prefix, None)  # an empty session is never saved
+            session.pop(self.storage.prefix, None)
+            session.modified = False  # nothing to keep: no session is created or written
         elif session.get(key) == before:
             # formtools' session storage marks the session modified on every read: a database
             # write per page view. Nothing changed here, so nothing needs writing.
