@@ -955,3 +955,31 @@ def collect(stored, *, editing: bool = False) -> Progress:
             cleaned[step] = form.cleaned_data
             answers = merge_answers(answers, form_class.answers_from(form.cleaned_data))
     return Progress(cleaned=cleaned, prior=prior, answers=answers)
+
+
+def error_items(form, *, problem=None, stale=None, **kwargs) -> list[dict]:
+    """Return the error summary's entries: each message with a link to its field."""
+    items = [{"stale": stale}] if stale is not None else []
+    if problem:
+        items.append({"href": "#id_check-name", "text": problem})
+    if isinstance(form, BasePartnerFormSet):
+        items += [{"href": "#partner-list", "text": text} for text in form.non_form_errors()]
+        for number, partner_form in enumerate(form.forms, start=1):
+            items += _form_errors(partner_form, label=f"Partner {number}: ")
+    else:
+        items += _form_errors(form)
+    return items
+
+
+def _form_errors(form, *, label="") -> list[dict]:
+    if not form.is_bound:
+        return []
+
+    def href(bound):
+        return f"#{bound.auto_id}_0" if bound.field.widget.use_fieldset else f"#{bound.auto_id}"
+
+    first = form[next(iter(form.fields))]
+    items = [{"href": href(first), "text": f"{label}{text}"} for text in form.non_field_errors()]
+    for bound in form:
+        items += [{"href": href(bound), "text": f"{label}{text}"} for text in bound.errors]
+    return items

@@ -10,8 +10,10 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from formtools.wizard.storage import get_storage
 
 from planner import tokens
+from wizard.forms import STEP_FORMS
 from wizard.steps import STEPS
 
 RUNS_KEY = "wizard_runs"  # run id -> the key formtools' storage keeps the run under
@@ -23,6 +25,8 @@ MAX_RUNS = 20
 EDIT_LINK = "wizard-edit-link"
 SAVED_LINK = "wizard-saved-link"
 SAVED_LINK_SECONDS = 3600
+VERSION_ASKED_AGAIN = "version_asked_again"
+STORAGE = "formtools.wizard.storage.session.SessionStorage"
 
 _signer = signing.TimestampSigner(salt="wizard.run", sep=".")
 
@@ -137,3 +141,23 @@ def storage_is_sound(data) -> bool:
         and isinstance(edit.get("token_hash"), str)
         and isinstance(edit.get("link"), str)
     )
+
+
+def start_edit_run(request, plan, *, edit_token: str, prefix) -> str:
+    """Start a run holding a saved plan's answers, on its check page; return its id."""
+    run = new_run_id()
+    storage = get_storage(STORAGE, prefix(run), request)
+    for step, form_class in STEP_FORMS.items():
+        if data := form_class.step_data_from(plan.answers, prefix=step):
+            storage.set_step_data(step, data)
+    storage.set_step_data("check", {"check-name": [plan.name]})
+    # Checked against the plan on every request of the run (rotating the edit link ends the
+    # run), and the link itself sealed: the session holds no plaintext token.
+    edit = {"plan_id": plan.pk, "revision": plan.revision, "token_hash": plan.edit_token_hash}
+    storage.extra_data = {"edit": {**edit, "link": seal(edit_token, EDIT_LINK)}}
+    if storage.get_step_data("server") is None:
+        # Saved as "Exchange 2010 or later": the server page asks for the exact version.
+        storage.extra_data[VERSION_ASKED_AGAIN] = True
+    storage.current_step = "check"
+    register(request.session, run, storage.prefix)
+    return run

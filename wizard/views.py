@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from formtools.wizard.storage import get_storage
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from planner.engine import recommend
@@ -32,6 +31,7 @@ from wizard.forms import (
     STEP_FORMS,
     blank_partner,
     collect,
+    error_items,
     partner_data,
     partner_initial,
     partner_rows,
@@ -41,9 +41,8 @@ from wizard.steps import CONDITIONS, STEPS, field_for_path
 logger = logging.getLogger(__name__)
 
 PARTNER_DRAFT = "partner_draft"
-VERSION_ASKED_AGAIN = "version_asked_again"
+VERSION_ASKED_AGAIN = runs.VERSION_ASKED_AGAIN
 EXAMPLE_DOMAIN = "contoso.com"
-STORAGE = "formtools.wizard.storage.session.SessionStorage"
 
 
 def wizard_prefix(run: str) -> str:
@@ -66,21 +65,7 @@ def edit(request, edit_token):
     plan = find_plan_by_edit_token(edit_token)
     if plan is None:
         raise Http404("No plan has this edit link.")
-    run = runs.new_run_id()
-    storage = get_storage(STORAGE, wizard_prefix(run), request)
-    for step, form_class in STEP_FORMS.items():
-        if data := form_class.step_data_from(plan.answers, prefix=step):
-            storage.set_step_data(step, data)
-    storage.set_step_data("check", {"check-name": [plan.name]})
-    # Checked against the plan on every request of the run (rotating the edit link ends the
-    # run), and the link itself sealed: the session holds no plaintext token.
-    edit = {"plan_id": plan.pk, "revision": plan.revision, "token_hash": plan.edit_token_hash}
-    storage.extra_data = {"edit": {**edit, "link": runs.seal(edit_token, runs.EDIT_LINK)}}
-    if storage.get_step_data("server") is None:
-        # Saved as "Exchange 2010 or later": the server page asks for the exact version.
-        storage.extra_data[VERSION_ASKED_AGAIN] = True
-    storage.current_step = "check"
-    runs.register(request.session, run, storage.prefix)
+    run = runs.start_edit_run(request, plan, edit_token=edit_token, prefix=wizard_prefix)
     return redirect("wizard:step", run=run, step="check")
 
 
@@ -344,31 +329,3 @@ class PlanWizard(NamedUrlSessionWizardView):
             "to_review": [c for c in recommendation.connectors if c.action != "create"],
             "plan_url": f"/e/{runs.edit_token(edit)}/" if edit else None,
         }
-
-
-def error_items(form, *, problem=None, stale=None, **kwargs) -> list[dict]:
-    """Return the error summary's entries: each message with a link to its field."""
-    items = [{"stale": stale}] if stale is not None else []
-    if problem:
-        items.append({"href": "#id_check-name", "text": problem})
-    if isinstance(form, STEP_FORMS["partner"]):
-        items += [{"href": "#partner-list", "text": text} for text in form.non_form_errors()]
-        for number, partner_form in enumerate(form.forms, start=1):
-            items += _form_errors(partner_form, label=f"Partner {number}: ")
-    else:
-        items += _form_errors(form)
-    return items
-
-
-def _form_errors(form, *, label="") -> list[dict]:
-    if not form.is_bound:
-        return []
-
-    def href(bound):
-        return f"#{bound.auto_id}_0" if bound.field.widget.use_fieldset else f"#{bound.auto_id}"
-
-    first = form[next(iter(form.fields))]
-    items = [{"href": href(first), "text": f"{label}{text}"} for text in form.non_field_errors()]
-    for bound in form:
-        items += [{"href": href(bound), "text": f"{label}{text}"} for text in bound.errors]
-    return items
