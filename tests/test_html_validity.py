@@ -16,7 +16,7 @@ import pytest
 from planner import services
 from tests.factories import CLOUD_ONLY, answers_data, make_answers, make_plan
 from tests.planner.test_old_rules import make_old_plan
-from tests.wizard.conftest import EXCHANGE_2010, WizardWalk, partner_fields
+from tests.wizard.walk import EXCHANGE_2010, WizardWalk, partner_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / ".vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
