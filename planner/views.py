@@ -309,8 +309,8 @@ EDIT_BANNERS = {
     ("expiry", "cleared"): "The share link no longer expires.",
 }
 BANNER_KEYS = ("saved", "updated", "rules", "rotated", "expiry")
-# The message tag of the confirmation shown once after the first save.
-SAVED_TAG = "plan-saved"
+# The message tag of the confirmation shown once after the first save (set by the wizard).
+PLAN_SAVED_TAG = "plan-saved"
 
 
 def _banner_in_query(request) -> bool:
@@ -341,7 +341,7 @@ def _banner_text(params, plan) -> str:
 def _add_banner(request, plan) -> None:
     """Queue the banner a query string asked for, as a one-time message (no token in it)."""
     if request.GET.get("saved") == "1":
-        messages.success(request, "Plan saved.", extra_tags=SAVED_TAG)
+        messages.success(request, "Plan saved.", extra_tags=PLAN_SAVED_TAG)
         return
     text = _banner_text(request.GET, plan)
     if text:
@@ -352,7 +352,7 @@ def _banners(request) -> tuple[bool, list[str]]:
     """Return whether the plan was just saved, and the other one-time banners."""
     just_saved, texts = False, []
     for message in messages.get_messages(request):
-        if message.extra_tags == SAVED_TAG:
+        if message.extra_tags == PLAN_SAVED_TAG:
             just_saved = True
         else:
             texts.append(message.message)
