@@ -570,12 +570,24 @@ class DevicesForm(StepForm):
             Fieldset("If yes, tell us about them", *self.follow_ups, css_class="follow-ups"),
         ]
 
+    # Nothing is pre-selected (review M3), so after "Yes" each follow-up needs an answer;
+    # "Not sure" stays an explicit choice.
+    FOLLOW_UP_MESSAGES = {
+        "external_recipients": "Select yes if they send to people outside your organization, "
+        "no, or not sure.",
+        "smtp_auth_capable": "Select yes if they can sign in with SMTP AUTH, no, or not sure.",
+    }
+
     def clean(self):
         if self.cleaned_data.get("send_mail") == "no":
             # The follow-ups sit on the page without JavaScript; after "No" they mean nothing.
             for name in self.follow_ups:
                 self._errors.pop(name, None)
                 self.cleaned_data[name] = [] if name == "sending_ips" else ""
+        elif self.cleaned_data.get("send_mail") == "yes":
+            for name, message in self.FOLLOW_UP_MESSAGES.items():
+                if not self.cleaned_data.get(name) and name not in self._errors:
+                    self.add_error(name, message)
         return super().clean()
 
     @classmethod

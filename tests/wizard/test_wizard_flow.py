@@ -113,7 +113,11 @@ def test_check_page_has_no_note_field_for_a_new_plan(walk):
 
 def test_change_returns_to_the_check_page(walk):
     walk.answer(CLOUD_ONLY)
-    response = walk.post("devices", {"send_mail": "yes"}, query="?return=check")
+    response = walk.post(
+        "devices",
+        {"send_mail": "yes", "external_recipients": "no", "smtp_auth_capable": "no"},
+        query="?return=check",
+    )
     assert response["Location"] == walk.url("check")
 
 

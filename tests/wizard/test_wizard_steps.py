@@ -352,3 +352,12 @@ def test_organization_refuses_a_private_ip_when_identifying_by_ip_like_devices(w
         "10.1.2.3 is not a public address. Exchange Online sees your public (NAT) address: "
         "enter that one."
     ) in page(response)
+
+
+def test_device_follow_ups_need_an_answer_after_yes(walk):
+    """Review M3: no default, so "Yes" asks each follow-up ("Not sure" is a choice)."""
+    walk.answer(CLOUD_ONLY[:3])
+    html = page(walk.post("devices", {"send_mail": "yes"}))
+    assert "Select yes if they send to people outside your organization, no, or not sure." in html
+    assert "Select yes if they can sign in with SMTP AUTH, no, or not sure." in html
+    assert not is_checked(html, "unknown", "devices-smtp_auth_capable")
