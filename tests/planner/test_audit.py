@@ -327,3 +327,11 @@ def test_a_later_revision_is_compared_and_says_so(client):
     services.update_plan(saved.plan, name="Renamed", answers=make_answers(), expected_revision=1)
     page = page_text(client.get(f"/e/{saved.edit_token}/"))
     assert "against revision 1 of the plan. The comparison uses the current revision, 2." in page
+
+
+def test_more_files_than_the_form_takes_is_refused_without_a_server_error(client):
+    saved = make_plan()
+    files = [upload(EXO_FILE), upload(EMS_FILE), upload(EXO_FILE)]
+    response = client.post(f"/e/{saved.edit_token}/import", {"exchange_online": files})
+    assert response.status_code == 400
+    assert not PlanImport.objects.exists()
