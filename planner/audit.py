@@ -56,6 +56,7 @@ def audit_document(
     data: dict, recommendation: dict, *, imported_at: str | None, revision: int | None
 ) -> dict:
     """Return the plan document's `audit` object for a stored (or just parsed) import."""
+    recommendation = canonical(recommendation)
     current = from_dict(data)
     comparison = compare(recommendation, current)
     return {
@@ -67,6 +68,24 @@ def audit_document(
     }
 
 
+def canonical(recommendation: dict) -> dict:
+    """Return `recommendation` with each connector's settings in the export schema's order.
+
+    PostgreSQL's jsonb doesn't keep key order, so without this the differences and the script's
+    parameters would come out in one order when a plan is created and another once stored.
+    """
+    connectors = []
+    for connector in recommendation.get("connectors") or ():
+        direction = export_schema.CMDLET_DIRECTION.get(connector.get("cmdlet"))
+        order = list(export_schema.CONNECTOR_PROPERTIES.get(direction, {}))
+        settings = connector.get("settings") or {}
+        ranked = sorted(
+            settings, key=lambda name: (order.index(name) if name in order else len(order), name)
+        )
+        connectors.append({**connector, "settings": {name: settings[name] for name in ranked}})
+    return {**recommendation, "connectors": connectors}
+
+
 def plan_script(plan, key: str) -> str | None:
     """Return the plan's script for one side; with an import, Exchange Online's follows it."""
     script = (plan.recommendation.get("powershell") or {}).get(key)
@@ -74,7 +93,8 @@ def plan_script(plan, key: str) -> str | None:
     if key == "exchange_online" and plan_import is not None:
         current = from_dict(plan_import.data)
         if export_schema.EXCHANGE_ONLINE in current.kinds:
-            return audit_script(plan.recommendation, compare(plan.recommendation, current))
+            recommendation = canonical(plan.recommendation)
+            return audit_script(recommendation, compare(recommendation, current))
     return script
 
 

@@ -335,3 +335,22 @@ def test_more_files_than_the_form_takes_is_refused_without_a_server_error(client
     response = client.post(f"/e/{saved.edit_token}/import", {"exchange_online": files})
     assert response.status_code == 400
     assert not PlanImport.objects.exists()
+
+
+def test_audit_does_not_depend_on_the_stored_key_order():
+    # PostgreSQL's jsonb reorders keys: the create response and later reads must agree.
+    from planner.audit import audit_document
+    from tests.planner.engine.audit.audit_helpers import sample
+
+    recommendation = make_plan().plan.recommendation
+    shuffled = {
+        **recommendation,
+        "connectors": [
+            {**item, "settings": dict(reversed(list(item["settings"].items())))}
+            for item in recommendation["connectors"]
+        ],
+    }
+    data = sample().to_dict()
+    assert audit_document(data, shuffled, imported_at=None, revision=None) == audit_document(
+        data, recommendation, imported_at=None, revision=None
+    )
