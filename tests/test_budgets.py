@@ -11,10 +11,11 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import answers_data, partner
-from tests.wizard.conftest import WizardWalk, partner_fields
+from tests.wizard.walk import WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +147,8 @@ def test_every_wizard_step_stays_within_budget(client, partner_count):
     assert {label: n for label, n in counts.items() if n > WIZARD_STEP_BUDGET} == {}
 
 
-def test_wizard_query_counts_do_not_grow_with_partners(client):
-    assert walk_counts(client, 1) == walk_counts(client, 20)
+def test_wizard_query_counts_do_not_grow_with_partners():
+    assert walk_counts(Client(), 1) == walk_counts(Client(), 20)
 
 
 # --- with the rate limits on, as in production --------------------------------------------------

@@ -14,7 +14,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
-from tests.wizard.conftest import WizardWalk
+from tests.wizard.walk import WizardWalk
 
 pytestmark = pytest.mark.django_db
 

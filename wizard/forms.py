@@ -9,10 +9,25 @@ where the answer arises, with the engine's own words.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
-from planner.engine.answers import IDENTIFY_BY
+from planner.engine.answers import (
+    HYBRID_CONFIGURATION_CHOICES,
+    IDENTIFY_BY,
+    MX_POINTS_TO_CHOICES,
+    ONPREM_SERVERS,
+)
+from planner.engine.summary import (
+    DIRECTION_LABELS,
+    IDENTIFY_LABELS,
+    ONPREM_LABELS,
+    SUBSCRIPTION_LABELS,
+)
 from planner.engine.validation import (
     MAX_PARTNERS,
     PARTNER_NAME_MAX,
@@ -29,22 +44,23 @@ from planner.engine.validation import (
     parse_answers,
 )
 from planner.services import NOTE_MAX
-from wizard.steps import EXCHANGE_VERSIONS, field_for_path
+from wizard.steps import CONDITIONS, EXCHANGE_VERSIONS, field_for_path
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not sure")]
+YES_NO_DONT_KNOW = [("yes", "Yes"), ("no", "No"), ("unknown", "I don't know")]
+DONT_KNOW = ("unknown", "I don't know")
 BOOLS = {"yes": True, "no": False, "unknown": None}
 WORDS = {True: "yes", False: "no", None: "unknown"}
+# The labels are the engine's, as the check page, the plan and the PDF show them.
+SERVER_CHOICES = [(v, ONPREM_LABELS[v]) for v in ONPREM_SERVERS if v != "exchange-2010-or-later"]
 IDENTIFY_CHOICES = [
-    ("certificate", "By certificate (recommended)"),
-    ("ip", "By IP address"),
-    ("unknown", "Not sure: let the planner choose"),
+    *((value, IDENTIFY_LABELS[value]) for value in IDENTIFY_BY),
+    ("unknown", f"Not sure: {IDENTIFY_LABELS[None].lower()}"),
 ]
-DIRECTION_CHOICES = [
-    ("both", "Both directions"),
-    ("inbound", "Only mail from the partner (inbound)"),
-    ("outbound", "Only mail to the partner (outbound)"),
-]
+DIRECTION_CHOICES = list(DIRECTION_LABELS.items())
+QUESTION = "bootstrap5/question.html"
+HELP_STEPS = frozenset({"server", "updates", "hybrid", "configuration", "mx", "oauth"})
 PARTNER_FIELDS = (
     "name",
     "domains",
@@ -57,14 +73,48 @@ PARTNER_FIELDS = (
 _SEPARATORS = re.compile(r"[,;\r\n]+")
 
 
-class RadioField(forms.ChoiceField):
-    """Radio buttons, each option with an optional hint shown under its label."""
+class HintedRadioSelect(forms.RadioSelect):
+    """Radio buttons, each option with an optional hint under its label (GOV.UK radios)."""
 
-    widget = forms.RadioSelect
+    hints: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(value, "")
+        if option["hint"] and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
+        return option
+
+
+class RadioField(forms.ChoiceField):
+    widget = HintedRadioSelect
 
     def __init__(self, *, choices, hints=None, required_message, **kwargs):
         super().__init__(choices=choices, error_messages={"required": required_message}, **kwargs)
-        self.hints = hints or {}
+        self.widget.hints = hints or {}
+
+
+class DescribedErrors:
+    """Point each text field with an error at its message, after its hint (crispy's ids)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and not field.widget.use_fieldset:
+                bound = self[name]
+                ids = [f"{bound.auto_id}_helptext"] if field.help_text else []
+                field.widget.attrs["aria-describedby"] = " ".join([*ids, f"{bound.auto_id}_error"])
+
+
+def form_helper(*layout) -> FormHelper:
+    """Return a crispy helper laying out fields inside the wizard's own <form> tag."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
 
 
 # Bounds for free text, so no field can carry an unbounded value into the session.
@@ -120,7 +170,7 @@ def text_to_lines(values) -> str:
     return "\n".join(values or ())
 
 
-class StepForm(forms.Form):
+class StepForm(DescribedErrors, forms.Form):
     """A wizard step; `prior` holds the answers of the steps before it that apply."""
 
     step = ""
@@ -129,6 +179,13 @@ class StepForm(forms.Form):
     def __init__(self, *args, prior=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.prior = prior or {}
+        self.helper = form_helper(*self.layout())
+
+    def layout(self) -> list:
+        """Return the crispy layout: by default the question, then the step's help, if any."""
+        question, *others = self.fields
+        help_page = [HTML(f'{{% include "wizard/help/{self.step}.html" %}}')]
+        return [Field(question, template=QUESTION), *others, *help_page[: self.step in HELP_STEPS]]
 
     @classmethod
     def answers_from(cls, cleaned_data) -> dict:
@@ -151,16 +208,21 @@ class StepForm(forms.Form):
         return cleaned
 
 
+def merge_answers(answers: dict, part: dict) -> dict:
+    """Return `answers` completed with one step's `part` (devices come from two steps)."""
+    merged = {**answers}
+    for key, value in part.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
 def engine_errors(prior: dict, part: dict) -> dict[str, list[str]]:
     """Return the engine's complaints about `prior` answers completed with `part`."""
-    data = {**prior}
-    for key, value in part.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
     try:
-        parse_answers(data)
+        parse_answers(merge_answers(prior, part))
     except AnswersError as exc:
         return exc.errors
     return {}
@@ -172,16 +234,7 @@ class ServerForm(StepForm):
 
     onprem_server = RadioField(
         label=title,
-        choices=[
-            ("exchange-se", "Exchange Server Subscription Edition (SE)"),
-            ("exchange-2019", "Exchange Server 2019"),
-            ("exchange-2016", "Exchange Server 2016"),
-            ("exchange-2013", "Exchange Server 2013"),
-            ("exchange-2010", "Exchange Server 2010"),
-            ("exchange-2007-or-earlier", "Exchange 2007 or earlier"),
-            ("non-microsoft-smtp", "Non-Microsoft SMTP server"),
-            ("none", "No on-premises email servers"),
-        ],
+        choices=SERVER_CHOICES,
         hints={
             "exchange-se": "Version 15.2, build 2562 or later.",
             "exchange-2019": "Version 15.2 with a build before 2562.",
@@ -199,6 +252,13 @@ class ServerForm(StepForm):
         ),
         required_message="Select which email servers your organization runs on premises.",
     )
+
+    def layout(self):
+        asked_again = HTML(
+            '{% if version_asked_again %}<p class="lead-hint">The saved plan says “Exchange 2010 '
+            "or later”. The planner now needs the exact version: choose it below.</p>{% endif %}"
+        )
+        return [asked_again, *super().layout()]
 
     @classmethod
     def answers_from(cls, cleaned_data):
@@ -219,7 +279,7 @@ class UpdatesForm(StepForm):
 
     onprem_up_to_date = RadioField(
         label=title,
-        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "I don't know")],
+        choices=YES_NO_DONT_KNOW,
         hints={
             "yes": "Every server that sends or receives mail for Microsoft 365 has both.",
             "no": "At least one of them is behind.",
@@ -250,10 +310,7 @@ class SubscriptionForm(StepForm):
 
     subscription = RadioField(
         label=title,
-        choices=[
-            ("exchange-online-protection", "Exchange Online Protection"),
-            ("exchange-online", "Exchange Online"),
-        ],
+        choices=list(SUBSCRIPTION_LABELS.items()),
         hints={
             "exchange-online-protection": (
                 "Standalone EOP: Microsoft 365 filters mail for mailboxes that stay on your "
@@ -311,12 +368,7 @@ class ConfigurationForm(StepForm):
 
     hybrid_configuration = RadioField(
         label=title,
-        choices=[
-            ("full", "Full hybrid configuration"),
-            ("minimal", "Minimal hybrid configuration"),
-            ("express", "Express migration"),
-            ("unknown", "I don't know"),
-        ],
+        choices=[*HYBRID_CONFIGURATION_CHOICES, DONT_KNOW],
         hints={
             "full": "For a long-term hybrid: free/busy, mail flow and connectors between the two.",
             "minimal": "For moving mailboxes over a few months; it sets up no mail flow.",
@@ -391,6 +443,16 @@ class OrganizationForm(StepForm):
         initial="unknown",
     )
 
+    def layout(self):
+        return [
+            HTML(
+                '<h1 class="page-heading">{{ question }}</h1><p class="lead-hint">These details '
+                "make the plan's cmdlets ready to paste. Every answer is optional: leave out what "
+                "you don't know and the plan tells you what to fill in.</p>"
+            ),
+            *self.fields,
+        ]
+
     def clean_onprem_certificate_domain(self):
         return engine_field(clean_domain)(self.cleaned_data["onprem_certificate_domain"]) or None
 
@@ -425,12 +487,7 @@ class MxForm(StepForm):
 
     mx_points_to = RadioField(
         label=title,
-        choices=[
-            ("microsoft-365", "Microsoft 365"),
-            ("on-premises", "Our on-premises mail server"),
-            ("third-party-service", "A third-party filtering service or gateway"),
-            ("unknown", "I don't know"),
-        ],
+        choices=[*MX_POINTS_TO_CHOICES, DONT_KNOW],
         hints={
             "microsoft-365": "The MX host ends in mail.protection.outlook.com or mx.microsoft.",
             "on-premises": "The MX host is your own server or appliance, like mail.contoso.com.",
@@ -510,6 +567,12 @@ class DevicesForm(StepForm):
                 "sees, one per line, like 10.0.5.20 or 203.0.113.0/24."
             )
 
+    def layout(self):
+        return [
+            Field("send_mail", template=QUESTION),
+            Fieldset("If yes, tell us about them", *self.follow_ups, css_class="follow-ups"),
+        ]
+
     def clean(self):
         if self.cleaned_data.get("send_mail") == "no":
             # The follow-ups sit on the page without JavaScript; after "No" they mean nothing.
@@ -548,7 +611,7 @@ class OauthForm(StepForm):
 
     oauth_capable = RadioField(
         label=title,
-        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "I don't know")],
+        choices=YES_NO_DONT_KNOW,
         hints={
             "yes": "Every one of them supports OAuth 2.0 (modern authentication) for SMTP.",
             "no": "Some only take a user name and password (basic authentication).",
@@ -598,7 +661,7 @@ class PartnersForm(StepForm):
         return {f"{prefix}-partners": [WORDS[bool(answers.get("partners"))]]}
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(DescribedErrors, forms.Form):
     name = forms.CharField(
         label="Partner name",
         max_length=PARTNER_NAME_MAX,
@@ -659,6 +722,7 @@ class PartnerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.helper = form_helper()
 
     def clean_name(self):
         return engine_field(
@@ -680,8 +744,14 @@ class BasePartnerFormSet(forms.BaseFormSet):
         "too_few_forms": "Add at least one partner, or go back and answer no.",
     }
 
-    def __init__(self, *args, prior=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, prior=None, **kwargs):
+        if data is not None:
+            # Rows left completely blank are dropped rather than reported.
+            prefix = kwargs.get("prefix") or self.get_default_prefix()
+            rows = partner_rows(data, prefix=prefix)
+            kept = [row for row in rows if not is_blank(row)] or rows[:1]
+            data = MultiValueDict(partner_data(kept, prefix=prefix))
+        super().__init__(data, *args, **kwargs)
         self.prior = prior or {}
 
     def clean(self):
@@ -825,6 +895,7 @@ class CheckForm(StepForm):
         if not editing:
             del self.fields["note"]
         self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.helper = form_helper(*self.fields)
 
     def clean_name(self):
         return engine_field(clean_plan_name)(self.cleaned_data["name"])
@@ -858,3 +929,57 @@ STEP_FORMS = {
     "partner": PartnerFormSet,
     "check": CheckForm,
 }
+
+
+@dataclass
+class Progress:
+    """What a run has answered: each applying step's cleaned data, and the answers before it."""
+
+    cleaned: dict
+    prior: dict
+    answers: dict
+
+
+def collect(stored, *, editing: bool = False) -> Progress:
+    """Return the answers stored for the steps that apply, validated in step order, once."""
+    answers, cleaned, prior = {}, {}, {}
+    for step, form_class in STEP_FORMS.items():
+        prior[step] = answers
+        condition = CONDITIONS.get(step)
+        data = stored(step)
+        if data is None or (condition is not None and not condition(cleaned)):
+            continue
+        extra = {"editing": editing} if step == "check" else {}
+        form = form_class(data, prefix=step, prior=answers, **extra)
+        if form.is_valid():
+            cleaned[step] = form.cleaned_data
+            answers = merge_answers(answers, form_class.answers_from(form.cleaned_data))
+    return Progress(cleaned=cleaned, prior=prior, answers=answers)
+
+
+def error_items(form, *, problem=None, stale=None, **kwargs) -> list[dict]:
+    """Return the error summary's entries: each message with a link to its field."""
+    items = [{"stale": stale}] if stale is not None else []
+    if problem:
+        items.append({"href": "#id_check-name", "text": problem})
+    if isinstance(form, BasePartnerFormSet):
+        items += [{"href": "#partner-list", "text": text} for text in form.non_form_errors()]
+        for number, partner_form in enumerate(form.forms, start=1):
+            items += _form_errors(partner_form, label=f"Partner {number}: ")
+    else:
+        items += _form_errors(form)
+    return items
+
+
+def _form_errors(form, *, label="") -> list[dict]:
+    if not form.is_bound:
+        return []
+
+    def href(bound):
+        return f"#{bound.auto_id}_0" if bound.field.widget.use_fieldset else f"#{bound.auto_id}"
+
+    first = form[next(iter(form.fields))]
+    items = [{"href": href(first), "text": f"{label}{text}"} for text in form.non_field_errors()]
+    for bound in form:
+        items += [{"href": href(bound), "text": f"{label}{text}"} for text in bound.errors]
+    return items

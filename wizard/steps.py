@@ -26,43 +26,46 @@ STEPS = (
 EXCHANGE_VERSIONS = frozenset(ENGINE_EXCHANGE_VERSIONS)
 
 
-def _answer(wizard, step: str, field: str):
-    return (wizard.get_cleaned_data_for_step(step) or {}).get(field)
+# Each condition reads `cleaned`: the cleaned data of the earlier steps that apply, by step.
 
 
-def updates_apply(wizard) -> bool:
+def _answer(cleaned: dict, step: str, field: str):
+    return (cleaned.get(step) or {}).get(field)
+
+
+def updates_apply(cleaned) -> bool:
     """Ask whether the servers are up to date only for Exchange 2010 or later."""
-    return _answer(wizard, "server", "onprem_server") in EXCHANGE_VERSIONS
+    return _answer(cleaned, "server", "onprem_server") in EXCHANGE_VERSIONS
 
 
-def hybrid_applies(wizard) -> bool:
+def hybrid_applies(cleaned) -> bool:
     """Ask about the Hybrid Configuration Wizard only for Exchange 2010 or later with Exchange Online."""
     return (
-        _answer(wizard, "server", "onprem_server") in EXCHANGE_VERSIONS
-        and _answer(wizard, "subscription", "subscription") == "exchange-online"
+        _answer(cleaned, "server", "onprem_server") in EXCHANGE_VERSIONS
+        and _answer(cleaned, "subscription", "subscription") == "exchange-online"
     )
 
 
-def configuration_applies(wizard) -> bool:
+def configuration_applies(cleaned) -> bool:
     """Ask which Hybrid Configuration Wizard configuration was chosen only after it was run."""
-    return hybrid_applies(wizard) and _answer(wizard, "hybrid", "hybrid_completed") == "yes"
+    return hybrid_applies(cleaned) and _answer(cleaned, "hybrid", "hybrid_completed") == "yes"
 
 
-def oauth_applies(wizard) -> bool:
+def oauth_applies(cleaned) -> bool:
     """Ask about OAuth only for devices that send mail and may be able to use SMTP AUTH."""
-    return _answer(wizard, "devices", "send_mail") == "yes" and _answer(
-        wizard, "devices", "smtp_auth_capable"
+    return _answer(cleaned, "devices", "send_mail") == "yes" and _answer(
+        cleaned, "devices", "smtp_auth_capable"
     ) in ("yes", "unknown")
 
 
-def organization_applies(wizard) -> bool:
+def organization_applies(cleaned) -> bool:
     """Ask for the on-premises server's details unless there is no on-premises server."""
-    return _answer(wizard, "server", "onprem_server") != "none"
+    return _answer(cleaned, "server", "onprem_server") != "none"
 
 
-def partner_list_applies(wizard) -> bool:
+def partner_list_applies(cleaned) -> bool:
     """Show the partner list editor only after a yes to the partners question."""
-    return _answer(wizard, "partners", "partners") == "yes"
+    return _answer(cleaned, "partners", "partners") == "yes"
 
 
 CONDITIONS = {

@@ -9,5 +9,5 @@ plan_wizard = views.PlanWizard.as_view(url_name="wizard:step", done_step_name="d
 urlpatterns = [
     path("", views.start, name="start"),
     path("edit/<str:edit_token>/", views.edit, name="edit"),
-    path("<slug:run>/<slug:step>/", plan_wizard, name="step"),
+    path("<str:run>/<slug:step>/", plan_wizard, name="step"),
 ]

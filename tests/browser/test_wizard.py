@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from planner.engine.answers import MX_POINTS_TO_CHOICES
+from planner.engine.summary import DIRECTION_LABELS
 from planner.models import Plan
 
 SERVERS = {
@@ -17,11 +19,8 @@ SERVERS = {
 }
 EXCHANGE = ("2016", "2019", "2013")  # the exact versions: the updates question follows
 EOP, EXO = "Exchange Online Protection", "Exchange Online"
-MX_M365, MX_ONPREM, MX_THIRD_PARTY = (
-    "Microsoft 365",
-    "Our on-premises mail server",
-    "A third-party filtering service or gateway",
-)
+# The wizard offers the engine's labels (planner.engine.answers), as the check page shows them.
+MX_M365, MX_ONPREM, MX_THIRD_PARTY = (label for _, label in MX_POINTS_TO_CHOICES)
 
 
 class Wizard:
@@ -204,7 +203,7 @@ def test_two_partner_path_with_add_and_remove(wizard, screenshot):
         3,
         name="Woodgrove",
         domains="woodgrove.com",
-        direction="Only mail from the partner (inbound)",
+        direction=DIRECTION_LABELS["inbound"],
         ips="203.0.113.0/24",
     )
     wizard.press("Remove partner 2")

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, connections
 from planner import services
 from planner.models import Plan, PlanRevision
 from tests.factories import make_answers, make_plan
-from tests.wizard.conftest import CLOUD_ONLY, WizardWalk
+from tests.wizard.walk import CLOUD_ONLY, WizardWalk
 
 pytestmark = pytest.mark.django_db
 

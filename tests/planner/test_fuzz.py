@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner.models import Plan, PlanRevision
 from tests.factories import CONTOSO
-from tests.wizard.conftest import EXCHANGE_2010, WizardWalk, partner_fields
+from tests.wizard.walk import EXCHANGE_2010, WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db
 

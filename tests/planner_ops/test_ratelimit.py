@@ -7,8 +7,8 @@ from planner.models import Plan
 from planner_ops import ratelimit
 from planner_ops.models import RateLimitBucket
 from tests.factories import CLOUD_ONLY, TOKEN, make_plan, token_urls
-from tests.wizard.conftest import CLOUD_ONLY as WIZARD_CLOUD_ONLY
-from tests.wizard.conftest import WizardWalk
+from tests.wizard.walk import CLOUD_ONLY as WIZARD_CLOUD_ONLY
+from tests.wizard.walk import WizardWalk
 
 pytestmark = pytest.mark.django_db
 

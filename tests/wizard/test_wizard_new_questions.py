@@ -4,7 +4,7 @@ import pytest
 
 from planner.engine.answers import EXCHANGE_VERSIONS, HYBRID_CONFIGURATIONS, MX_TARGETS
 from planner.models import Plan
-from tests.wizard.conftest import CLOUD_ONLY, EXCHANGE_2010, partner_fields
+from tests.wizard.walk import CLOUD_ONLY, EXCHANGE_2010, partner_fields
 from wizard.forms import STEP_FORMS
 
 pytestmark = pytest.mark.django_db
