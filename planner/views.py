@@ -9,14 +9,16 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import services
+from planner import audit, services
 from planner.api.views import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import plan_context, plan_document
@@ -24,6 +26,7 @@ from planner.engine import RULES_VERSION, Answers, recommend
 from planner.exports import PAGE_SIZES
 from planner.exports.markdown import render_plan_markdown
 from planner.exports.pdf import PdfBusyError, PdfTimeoutError, render_plan_pdf
+from planner.forms import ImportForm, ImportUploadHandler
 from planner.links import (
     EDIT,
     SCRIPT_SIDES,
@@ -95,6 +98,12 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None) -> dic
         "revisions": _revisions(plan, links),
         "latest_revision": plan.revision,
         "ps1_urls": links.scripts(page["powershell"]),
+        "export_urls": {
+            SCRIPT_SIDES[side]: links.url("export_script", side=side) for side in audit.EXPORTS
+        },
+        "plain_script_url": links.url("script_plain", side="exchange-online")
+        if page["audit"] and plan.recommendation.get("powershell", {}).get("exchange_online")
+        else None,
     }
 
 
@@ -224,13 +233,35 @@ def plan_markdown(request, kind, token):
 @rate_limit(LOOKUP)
 def plan_script(request, kind, token, side):
     plan, _ = _open_plan(kind, token)
+    script = audit.plan_script(plan, SCRIPT_SIDES[side])
+    if not script:
+        raise Http404("This plan has no script for that side.")
+    return _ps1(script, _download_name(plan, "ps1", part=side))
+
+
+@require_safe
+@rate_limit(LOOKUP)
+def plan_script_plain(request, kind, token, side):
+    """The plan's own script, as if nothing had been imported."""
+    plan, _ = _open_plan(kind, token)
     script = (plan.recommendation.get("powershell") or {}).get(SCRIPT_SIDES[side])
     if not script:
         raise Http404("This plan has no script for that side.")
+    return _ps1(script, _download_name(plan, "ps1", part=f"{side}-without-import"))
+
+
+@require_safe
+@rate_limit(LOOKUP)
+def export_script(request, kind, token, side):
+    _open_plan(kind, token)  # offered on plan pages only, behind the same links
+    name, script = audit.export_script(side)
+    return _ps1(script, name)
+
+
+def _ps1(script: str, name: str) -> HttpResponse:
     # A byte order mark makes Windows PowerShell 5.1 read the file as UTF-8, so partner
     # names with accents survive; PowerShell 7 reads it either way.
     response = HttpResponse("\ufeff" + script, content_type="text/plain; charset=utf-8")
-    name = _download_name(plan, "ps1", part=side)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -268,6 +299,7 @@ EDIT_BANNERS = {
     "bookmark this page or copy the new edit link below.",
     ("expiry", "set"): "Share link expiry date saved.",
     ("expiry", "cleared"): "The share link no longer expires.",
+    ("imported", "1"): "Export imported. The comparison below replaces any earlier import.",
 }
 
 
@@ -290,13 +322,15 @@ def _edit_banner(request, plan) -> str:
             "The plan was changed by someone else meanwhile, so nothing was saved. Check the "
             "current revision below before saving it with the current rules."
         )
-    for key in ("rotated", "expiry"):
+    for key in ("rotated", "expiry", "imported"):
         if key in request.GET:
             return EDIT_BANNERS.get((key, request.GET[key]), "")
     return ""
 
 
-def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, status=200):
+def _edit_page(
+    request, plan, *, edit_token, share_token, expiry_form=None, import_form=None, status=200
+):
     links = Links(EDIT, edit_token)
     context = _plan_context(plan, share_token=share_token, links=links)
     expires_on = None
@@ -312,7 +346,9 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
         share_expires_on=expires_on,
         share_expired=services.share_link_expired(plan),
         expiry_form=expiry_form or ShareExpiryForm(initial={"expires_on": expires_on}),
+        import_form=import_form or ImportForm(),
         actions={
+            "import": links.action("import_current"),
             "rotate_share": links.action("rotate_share"),
             "rotate_edit": links.action("rotate_edit"),
             "expiry": links.action("share_expiry"),
@@ -377,6 +413,34 @@ def share_expiry(request, token):
     expires_on = form.cleaned_data["expires_on"]
     services.set_share_expiry(plan, expires_on=expires_on)
     return redirect(_edited(edit_path(token), expiry="set" if expires_on else "cleared"))
+
+
+@csrf_exempt
+def import_current(request, token):
+    # Upload handlers must be set before anything reads the body, so CSRF is checked inside
+    # (the documented pattern: docs.djangoproject.com/en/5.2/topics/http/file-uploads/).
+    handler = ImportUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _import_current(request, token, handler=handler)
+
+
+@rate_limit(LOOKUP)
+@require_POST
+@csrf_protect
+def _import_current(request, token, *, handler):
+    plan, share_token = _open_plan(EDIT, token)
+    try:
+        form = ImportForm(request.POST, request.FILES, too_big=handler.too_big)
+        valid = form.is_valid()
+    except RequestDataTooBig:
+        form = ImportForm(data={}, paste_too_big=True)
+        valid = form.is_valid()
+    if not valid:
+        return _edit_page(
+            request, plan, edit_token=token, share_token=share_token, import_form=form, status=400
+        )
+    services.save_import(plan, current=form.current)
+    return redirect(_edited(edit_path(token), imported="1") + "#audit-heading")
 
 
 @require_POST
