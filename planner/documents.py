@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
+from planner import services
+from planner.audit import audit_context, audit_document
 from planner.diagram import mail_flow
 from planner.engine import RULES_VERSION
 from planner.engine.answers import Answers
@@ -73,7 +75,7 @@ def plan_document(plan: Plan, *, share_token: str, revision: PlanRevision | None
             revision.rules_version,
         )
         links = plan_links(share_token, revision=None if number == plan.revision else number)
-    return {
+    document = {
         "schema": SCHEMA,
         "name": name,
         "revision": number,
@@ -88,6 +90,15 @@ def plan_document(plan: Plan, *, share_token: str, revision: PlanRevision | None
         "recommendation": recommendation,
         "links": links,
     }
+    plan_import = services.plan_import_of(plan) if revision is None else None
+    if plan_import is not None:
+        document["audit"] = audit_document(
+            plan_import.data,
+            recommendation,
+            imported_at=iso_utc(plan_import.imported_at),
+            revision=plan_import.revision,
+        )
+    return document
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,11 @@ def plan_context(document: dict, *, share_url: str) -> dict:
         }
         for note in notes
     ]
+    audit = audit_context(document.get("audit"))
+    powershell = recommendation.get("powershell") or {}
+    if audit and audit["compared_exchange_online"]:
+        # With an import, the Exchange Online script changes only what differs (issue 16).
+        powershell = {**powershell, "exchange_online": audit["script"]}
     rules_version = document.get("rules_version", recommendation.get("rules_version"))
     current_rules_version = document.get("current_rules_version", rules_version)
     return {
@@ -139,8 +155,9 @@ def plan_context(document: dict, *, share_url: str) -> dict:
             1 for item in recommendation.get("checklist") or [] if item["phase"] == "test"
         ),
         "rollback": rollback(recommendation),
-        "scripts": _scripts(recommendation.get("powershell") or {}),
-        "powershell": recommendation.get("powershell") or {},
+        "scripts": _scripts(powershell),
+        "powershell": powershell,
+        "audit": audit,
         "guides": recommendation["guides"],
         "footer_line": FOOTER_LINE,
     }

@@ -68,3 +68,19 @@ class PlanRevision(models.Model):
 
     def __str__(self):
         return f"{self.name} (revision {self.number})"
+
+
+class PlanImport(models.Model):
+    """What the tenant already had, imported from the export files; one per plan.
+
+    As sensitive as the plan itself: read only through the plan's links, never logged.
+    Importing again replaces it. `revision` is the plan revision it was imported against.
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="audit_import")
+    revision = models.PositiveIntegerField()
+    data = models.JSONField()  # CurrentConfig.to_dict()
+    imported_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Import for plan {self.plan_id} (revision {self.revision})"

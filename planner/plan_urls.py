@@ -25,12 +25,14 @@ register_converter(ScriptSideConverter, "script_side")
 
 app_name = "planner"
 
-# The same six pages behind either link; `kind` tells the view which link opened it.
+# The same pages behind either link; `kind` tells the view which link opened it.
 PAGES = [
     ("", views.plan_page, "plan"),
     ("pdf", views.plan_pdf, "pdf"),
     ("plan.md", views.plan_markdown, "markdown"),
     ("<script_side:side>.ps1", views.plan_script, "script"),
+    ("<script_side:side>-without-import.ps1", views.plan_script_plain, "script_plain"),
+    ("export/<script_side:side>.ps1", views.export_script, "export_script"),
     ("revisions/<int:number>/", views.plan_revision, "revision"),
     ("compare/", views.plan_compare, "compare"),
 ]
@@ -45,4 +47,5 @@ urlpatterns = [
     path("e/<token:token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
     path("e/<token:token>/share-expiry", views.share_expiry, name="share_expiry"),
     path("e/<token:token>/current-rules", views.resave_with_current_rules, name="current_rules"),
+    path("e/<token:token>/import", views.import_current, name="import_current"),
 ]

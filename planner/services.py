@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from planner import links
 from planner.engine import RULES_VERSION, Answers, recommend
-from planner.models import Plan, PlanRevision
+from planner.engine.audit import CurrentConfig
+from planner.models import Plan, PlanImport, PlanRevision
 
 NOTE_MAX = 200
 
@@ -38,8 +39,11 @@ def _history_entry(number: int, created_at: dt.datetime, note: str) -> dict:
     return {"number": number, "created_at": created_at.isoformat(), "note": note}
 
 
-def create_plan(*, name: str, answers: Answers) -> SavedPlan:
-    """Store a new plan at revision 1 and return it with its two plaintext links."""
+def create_plan(*, name: str, answers: Answers, current: CurrentConfig | None = None) -> SavedPlan:
+    """Store a new plan at revision 1 and return it with its two plaintext links.
+
+    With `current` (an import of what the tenant already has), store it with revision 1.
+    """
     recommendation = recommend(answers)
     share_token, edit_token = links.new_token(), links.new_token()
     now = timezone.now()
@@ -67,6 +71,10 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
             rules_version=plan.rules_version,
             created_at=now,
         )
+        if current is not None:
+            plan.audit_import = PlanImport.objects.create(
+                plan=plan, revision=1, data=current.to_dict(), imported_at=now
+            )
     return SavedPlan(plan=plan, share_token=share_token, edit_token=edit_token)
 
 
@@ -142,7 +150,8 @@ def resave_with_current_rules(plan: Plan, *, expected_revision: int) -> PlanRevi
 
 def find_plan_by_share_token(token: str) -> Plan | None:
     """Return the plan this share link opens, or None if unknown or expired."""
-    plan = Plan.objects.by_share_token(token).first()
+    # The import rides along in the same query: plan pages stay at one query.
+    plan = Plan.objects.by_share_token(token).select_related("audit_import").first()
     if plan is None or share_link_expired(plan):
         return None
     return plan
@@ -170,7 +179,7 @@ def find_revision_by_share_token(token: str, number: int) -> PlanRevision | None
 
 def find_plan_by_edit_token(token: str) -> Plan | None:
     """Return the plan this edit link opens, or None. Edit links never expire."""
-    return Plan.objects.by_edit_token(token).first()
+    return Plan.objects.by_edit_token(token).select_related("audit_import").first()
 
 
 def find_revision_by_edit_token(token: str, number: int) -> PlanRevision | None:
@@ -262,3 +271,28 @@ def find_revisions_by_share_token(token: str, *, numbers) -> list[PlanRevision]:
     if revisions and share_link_expired(revisions[0].plan):
         return []
     return revisions
+
+
+def save_import(plan: Plan, *, current: CurrentConfig) -> PlanImport:
+    """Store what the tenant already has against the plan's current revision.
+
+    Replaces any earlier import of this plan: a plan keeps one, the latest.
+    """
+    plan_import, _ = PlanImport.objects.update_or_create(
+        plan=plan,
+        defaults={
+            "revision": plan.revision,
+            "data": current.to_dict(),
+            "imported_at": timezone.now(),
+        },
+    )
+    plan.audit_import = plan_import
+    return plan_import
+
+
+def plan_import_of(plan: Plan) -> PlanImport | None:
+    """Return the plan's import, or None (no query when the plan was found with its import)."""
+    try:
+        return plan.audit_import
+    except PlanImport.DoesNotExist:
+        return None

@@ -305,8 +305,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The API refuses bodies over 256 KiB itself (413); form posts are held to the same size.
+# The API refuses bodies over 256 KiB itself (413); form posts are held to the same size, so
+# an export pasted into the import form can be 256 KiB (the form's hint says so).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Uploaded export files don't count above: planner.forms.ImportUploadHandler keeps each one in
+# memory up to planner.engine.audit.MAX_FILE_BYTES (2 MB) and skips bigger ones. The import
+# form takes two files, and nothing else uploads any.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 # Abuse limits per client address, counted in the database so every worker shares them
 # (planner_ops.ratelimit, applied per view with @rate_limit).

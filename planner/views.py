@@ -10,14 +10,16 @@ import functools
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import services
+from planner import audit, services
 from planner.api.views import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import plan_context, plan_document
@@ -25,6 +27,7 @@ from planner.engine import RULES_VERSION, Answers, recommend
 from planner.exports import PAGE_SIZES
 from planner.exports.markdown import render_plan_markdown
 from planner.exports.pdf import PdfBusyError, PdfTimeoutError, render_plan_pdf
+from planner.forms import ImportForm, ImportUploadHandler
 from planner.links import (
     EDIT,
     SCRIPT_SIDES,
@@ -96,6 +99,12 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None) -> dic
         "revisions": _revisions(plan, links),
         "latest_revision": plan.revision,
         "ps1_urls": links.scripts(page["powershell"]),
+        "export_urls": {
+            SCRIPT_SIDES[side]: links.url("export_script", side=side) for side in audit.EXPORTS
+        },
+        "plain_script_url": links.url("script_plain", side="exchange-online")
+        if page["audit"] and plan.recommendation.get("powershell", {}).get("exchange_online")
+        else None,
     }
 
 
@@ -263,13 +272,35 @@ def plan_markdown(request, kind, token):
 @gone_when_expired
 def plan_script(request, kind, token, side):
     plan, _ = _open_plan(kind, token)
+    script = audit.plan_script(plan, SCRIPT_SIDES[side])
+    if not script:
+        raise Http404("This plan has no script for that side.")
+    return _ps1(script, _download_name(plan, "ps1", part=side))
+
+
+@require_safe
+@rate_limit(LOOKUP)
+def plan_script_plain(request, kind, token, side):
+    """The plan's own script, as if nothing had been imported."""
+    plan, _ = _open_plan(kind, token)
     script = (plan.recommendation.get("powershell") or {}).get(SCRIPT_SIDES[side])
     if not script:
         raise Http404("This plan has no script for that side.")
+    return _ps1(script, _download_name(plan, "ps1", part=f"{side}-without-import"))
+
+
+@require_safe
+@rate_limit(LOOKUP)
+def export_script(request, kind, token, side):
+    _open_plan(kind, token)  # offered on plan pages only, behind the same links
+    name, script = audit.export_script(side)
+    return _ps1(script, name)
+
+
+def _ps1(script: str, name: str) -> HttpResponse:
     # A byte order mark makes Windows PowerShell 5.1 read the file as UTF-8, so partner
     # names with accents survive; PowerShell 7 reads it either way.
     response = HttpResponse("\ufeff" + script, content_type="text/plain; charset=utf-8")
-    name = _download_name(plan, "ps1", part=side)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -307,8 +338,9 @@ EDIT_BANNERS = {
     "bookmark this page or copy the new private link.",
     ("expiry", "set"): "Share link expiry date saved.",
     ("expiry", "cleared"): "The share link no longer expires.",
+    ("imported", "1"): "Export imported. The comparison below replaces any earlier import.",
 }
-BANNER_KEYS = ("saved", "updated", "rules", "rotated", "expiry")
+BANNER_KEYS = ("saved", "updated", "rules", "rotated", "expiry", "imported")
 # The message tag of the confirmation shown once after the first save (set by the wizard).
 PLAN_SAVED_TAG = "plan-saved"
 
@@ -332,7 +364,7 @@ def _banner_text(params, plan) -> str:
             "The plan was changed by someone else meanwhile, so nothing was saved. Check the "
             "current revision below before saving it with the current rules."
         )
-    for key in ("rotated", "expiry"):
+    for key in ("rotated", "expiry", "imported"):
         if key in params:
             return EDIT_BANNERS.get((key, params[key]), "")
     return ""
@@ -377,20 +409,24 @@ def _link_context(request, plan, *, edit_token, share_token) -> dict:
     }
 
 
-def _edit_page(request, plan, *, edit_token, share_token):
+def _edit_page(request, plan, *, edit_token, share_token, import_form=None, status=200):
     links = Links(EDIT, edit_token)
     context = _plan_context(plan, share_token=share_token, links=links)
     if plan.rules_version < RULES_VERSION:
         context["current_rules"] = _current_rules_preview(plan, links=links)
-    just_saved, banners = _banners(request)
+    just_saved, banners = _banners(request) if status == 200 else (False, [])
     context.update(
         _link_context(request, plan, edit_token=edit_token, share_token=share_token),
         just_saved=just_saved,
         banners=banners,
         change_answers_url=reverse("wizard:edit", kwargs={"edit_token": edit_token}),
-        actions={"current_rules": links.action("current_rules")},
+        import_form=import_form or ImportForm(),
+        actions={
+            "import": links.action("import_current"),
+            "current_rules": links.action("current_rules"),
+        },
     )
-    return render(request, "planner/plan_edit.html", context)
+    return render(request, "planner/plan_edit.html", context, status=status)
 
 
 def _link_settings_page(request, plan, *, edit_token, share_token, expiry_form=None, status=200):
@@ -480,6 +516,35 @@ def share_expiry(request, token):
     services.set_share_expiry(plan, expires_on=expires_on)
     messages.success(request, EDIT_BANNERS["expiry", "set" if expires_on else "cleared"])
     return redirect(_settings_path(token))
+
+
+@csrf_exempt
+def import_current(request, token):
+    # Upload handlers must be set before anything reads the body, so CSRF is checked inside
+    # (the documented pattern: docs.djangoproject.com/en/5.2/topics/http/file-uploads/).
+    handler = ImportUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _import_current(request, token, handler=handler)
+
+
+@rate_limit(LOOKUP)
+@require_POST
+@csrf_protect
+def _import_current(request, token, *, handler):
+    plan, share_token = _open_plan(EDIT, token)
+    try:
+        form = ImportForm(request.POST, request.FILES, too_big=handler.too_big)
+        valid = form.is_valid()
+    except RequestDataTooBig:
+        form = ImportForm(data={}, paste_too_big=True)
+        valid = form.is_valid()
+    if not valid:
+        return _edit_page(
+            request, plan, edit_token=token, share_token=share_token, import_form=form, status=400
+        )
+    services.save_import(plan, current=form.current)
+    messages.success(request, EDIT_BANNERS["imported", "1"])
+    return redirect(edit_path(token) + "#audit-heading")
 
 
 @require_POST

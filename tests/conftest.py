@@ -1,5 +1,11 @@
 import pytest
 from django.core.cache import caches
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: CI machines are shared and noisy, and speed is measured in
+# `make bench`, never in a timed test.
+hypothesis_settings.register_profile("planner", deadline=None)
+hypothesis_settings.load_profile("planner")
 
 
 @pytest.fixture(autouse=True)

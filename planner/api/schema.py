@@ -387,6 +387,7 @@ def _plan_document_schema(*, created: bool = False) -> dict:
                 description="Site-relative URLs of the read-only page, its PDF and its JSON.",
             ),
             "share_url": {"type": "string", "format": "uri"},
+            "audit": {"$ref": "#/components/schemas/Audit"},
             **({"edit_url": edit_url} if created else {}),
         },
         required=(
@@ -405,6 +406,154 @@ def _plan_document_schema(*, created: bool = False) -> dict:
             *(("edit_url",) if created else ()),
         ),
     )
+
+
+def _comparison_schema() -> dict:
+    text_or_null = {"type": ["string", "null"]}
+    difference = _object(
+        {
+            "parameter": {"type": "string", "description": "The cmdlet parameter."},
+            "property": {"type": "string", "description": "The Get- property it reads back."},
+            "current": {"description": "The value found (any JSON value)."},
+            "planned": {"description": "The plan's value (any JSON value)."},
+        },
+        required=("parameter", "property", "current", "planned"),
+    )
+    planned = _object(
+        {
+            "plan_id": {"type": "string", "description": "recommendation.connectors[].id"},
+            "title": {"type": "string"},
+            "direction": {"enum": ["inbound", "outbound"]},
+            "action": {"enum": ["create", "review-existing"]},
+            "status": {
+                "enum": ["matches", "differs", "missing"],
+                "description": "missing also when no Exchange Online export was given.",
+            },
+            "existing_name": text_or_null,
+            "matched_by": {"enum": ["name", "heuristic", None]},
+            "differences": {"type": "array", "items": difference},
+            "unchecked": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Parameters the admin must still fill in: not compared.",
+            },
+        },
+        required=(
+            "plan_id",
+            "title",
+            "direction",
+            "action",
+            "status",
+            "existing_name",
+            "matched_by",
+            "differences",
+            "unchecked",
+        ),
+    )
+    unplanned = _object(
+        {
+            "name": {"type": "string"},
+            "direction": {"enum": ["inbound", "outbound"]},
+            "connector_type": text_or_null,
+            "disposition": {"enum": ["keep", "review", "remove"]},
+            "why": {"type": "string"},
+        },
+        required=("name", "direction", "connector_type", "disposition", "why"),
+        description="An existing connector the plan doesn't need.",
+    )
+    finding = _object(
+        {
+            "code": {"type": "string"},
+            "severity": {"enum": ["warning", "info"]},
+            "subject": {"type": "string"},
+            "text": {"type": "string", "description": "What was found in this tenant."},
+            "rule": {"type": "string", "description": "The rule, as Microsoft states it."},
+            "source": {"type": "string", "format": "uri"},
+        },
+        required=("code", "severity", "subject", "text", "rule", "source"),
+    )
+    count = {"type": "integer", "minimum": 0}
+    return _object(
+        {
+            "format": {"const": 1},
+            "clean": {"type": "boolean", "description": "Every planned connector matches."},
+            "compared_exchange_online": {
+                "type": "boolean",
+                "description": "false: no Exchange Online export, so nothing was matched.",
+            },
+            "counts": _object(
+                {"matches": count, "differs": count, "missing": count, "unplanned": count},
+                required=("matches", "differs", "missing", "unplanned"),
+            ),
+            "connectors": {"type": "array", "items": planned},
+            "unplanned": {"type": "array", "items": unplanned},
+            "findings": {"type": "array", "items": finding},
+        },
+        required=(
+            "format",
+            "clean",
+            "compared_exchange_online",
+            "counts",
+            "connectors",
+            "unplanned",
+            "findings",
+        ),
+    )
+
+
+def _audit_schema() -> dict:
+    return _object(
+        {
+            "imported_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the import was stored; null in POST /api/evaluate.",
+            },
+            "revision": {
+                "type": ["integer", "null"],
+                "description": "The plan revision it was imported against; null in evaluate. "
+                "The comparison always uses the revision shown.",
+            },
+            "current_config": {
+                "type": "object",
+                "description": "The import, normalised (format 1): sources, inbound_connectors, "
+                "outbound_connectors, accepted_domains, organization_config, transport_config, "
+                "send_connectors, receive_connectors, exchange_servers.",
+            },
+            "comparison": {"$ref": "#/components/schemas/Comparison"},
+            "powershell": _object(
+                {"exchange_online": {"type": "string"}},
+                required=("exchange_online",),
+                description="The Exchange Online script that follows the comparison: Set- for "
+                "differing settings, New- for missing connectors, Remove- lines commented out.",
+            ),
+        },
+        required=("imported_at", "revision", "current_config", "comparison", "powershell"),
+        description="What the tenant already has, compared with the plan (issue 16). Only "
+        "present when an import exists (or, in evaluate, when current_config was sent).",
+    )
+
+
+def _current_config_schema() -> dict:
+    export = {
+        "type": "object",
+        "description": "The JSON the export script wrote, unchanged (kind, version, generated, "
+        "its sections). Checked like an uploaded file: problems come back as "
+        "current_config.<key>.<path>, e.g. current_config.exchange_online.inbound_connectors."
+        "0.RequireTls.",
+    }
+    return {
+        "type": ["object", "null"],
+        "additionalProperties": False,
+        "properties": {
+            "exchange_online": {**export, "title": "connector-planner-export/exchange-online"},
+            "exchange_server": {**export, "title": "connector-planner-export/exchange-server"},
+        },
+        "description": "Optional: what the tenant already has, as the two read-only export "
+        "scripts of the plan page write it. At least one of the two; null or absent: no "
+        "import. The whole request stays under 256 KiB. POST /api/plans stores it with "
+        "revision 1; the response's audit holds the comparison.",
+    }
 
 
 def _error(description: str) -> dict:
@@ -525,6 +674,7 @@ def openapi_schema() -> dict:
                             "description": "Required by POST /api/plans, optional for evaluate.",
                         },
                         "answers": {"$ref": "#/components/schemas/Answers"},
+                        "current_config": _current_config_schema(),
                     },
                 },
                 "Answers": answers_schema(),
@@ -535,9 +685,12 @@ def openapi_schema() -> dict:
                         "name": {"type": "string"},
                         "answers": {"$ref": "#/components/schemas/Answers"},
                         "recommendation": {"$ref": "#/components/schemas/Recommendation"},
+                        "audit": {"$ref": "#/components/schemas/Audit"},
                     },
                     required=("answers", "recommendation"),
                 ),
+                "Audit": _audit_schema(),
+                "Comparison": _comparison_schema(),
                 "PlanDocument": _plan_document_schema(),
                 "CreatedPlan": _plan_document_schema(created=True),
                 "Errors": {

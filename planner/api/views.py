@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from planner import services
 from planner.api.schema import openapi_schema
+from planner.audit import audit_document, parse_current_config
 from planner.documents import plan_document
 from planner.engine import AnswersError, FieldError, parse_answers, recommend
 from planner.engine.validation import clean_plan_name
@@ -20,7 +21,7 @@ from planner.links import edit_path, share_path
 from planner_ops.ratelimit import CREATE, LOOKUP, rate_limit
 
 MAX_BODY_BYTES = 256 * 1024
-TOP_LEVEL_KEYS = ("name", "answers")
+TOP_LEVEL_KEYS = ("name", "answers", "current_config")
 
 
 class ApiError(Exception):
@@ -114,8 +115,11 @@ def _json_problem(error: Exception) -> str:
     return f"{error}."
 
 
-def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, object]:
-    """Return (name, Answers) from a request object, or raise ApiError listing every problem."""
+def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, object, object]:
+    """Return (name, Answers, CurrentConfig or None) from a request, or raise ApiError.
+
+    The ApiError lists every problem, in answers and in the optional `current_config` alike.
+    """
     errors: dict[str, list[str]] = {}
     for key in data:
         if key not in TOP_LEVEL_KEYS:
@@ -133,9 +137,15 @@ def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, objec
         answers = parse_answers(data.get("answers"), prefix="answers")
     except AnswersError as error:
         errors.update(error.errors)
+    current = None
+    if data.get("current_config") is not None:
+        try:
+            current = parse_current_config(data["current_config"])
+        except ValueError as error:
+            errors.update(error.args[0])
     if errors:
         raise ApiError(400, errors)
-    return name, answers
+    return name, answers, current
 
 
 def public_url(request, path: str) -> str:
@@ -156,16 +166,21 @@ def public_url(request, path: str) -> str:
 
 @api_view("POST")
 def evaluate(request):
-    name, answers = parse_request(read_json_object(request), name_required=False)
-    body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
+    name, answers, current = parse_request(read_json_object(request), name_required=False)
+    recommendation = recommend(answers).to_dict()
+    body = {"answers": answers.to_dict(), "recommendation": recommendation}
+    if current is not None:
+        body["audit"] = audit_document(
+            current.to_dict(), recommendation, imported_at=None, revision=None
+        )
     return JsonResponse(body if name is None else {"name": name, **body})
 
 
 @api_view("POST")
 @rate_limit(CREATE, api=True)
 def create_plan(request):
-    name, answers = parse_request(read_json_object(request), name_required=True)
-    saved = services.create_plan(name=name, answers=answers)
+    name, answers, current = parse_request(read_json_object(request), name_required=True)
+    saved = services.create_plan(name=name, answers=answers, current=current)
     document = plan_document(saved.plan, share_token=saved.share_token)
     document["share_url"] = public_url(request, share_path(saved.share_token))
     document["edit_url"] = public_url(request, edit_path(saved.edit_token))

@@ -138,6 +138,8 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
             guide = f" See {_md_guide(note['guide'])}" if note["guide"] else ""
             lines.append(f"- {md(note['text'])}{guide}")
         lines.append("")
+    if context["audit"]:
+        lines += _audit_lines(context["audit"])
     lines += ["## Guides", ""]
     lines += [f"- {_md_guide(guide)}" for guide in context["guides"]]
     lines += ["", f"*{md(FOOTER_LINE)}*", ""]
@@ -146,3 +148,52 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
 
 def _md_guide(guide: dict) -> str:
     return f"{markdown_text(guide['title'])}: <{guide['url']}>"
+
+
+def _audit_lines(audit: dict) -> list[str]:
+    md = markdown_text
+    lines = ["## Compared with your tenant", ""]
+    lines += [
+        f"Imported {audit['imported_at'] or 'just now'}, against revision {audit['revision']}.",
+        "",
+    ]
+    if audit["compared_exchange_online"]:
+        for item in audit["connectors"]:
+            where = f" (existing: {md(item['existing_name'])})" if item["existing_name"] else ""
+            lines.append(
+                f"- **{item['status_label']}:** {md(item['title'] or item['plan_id'])}{where}"
+            )
+            lines += [
+                f"  - {md(diff['parameter'])}: current {md(diff['current_text'])}, "
+                f"planned {md(diff['planned_text'])}"
+                for diff in item["differences"]
+            ]
+        lines += [
+            f"- **{item['disposition_label']}:** {md(item['name'])}. {md(item['why'])}"
+            for item in audit["unplanned"]
+        ]
+    else:
+        lines.append("No Exchange Online export was imported: the connectors were not compared.")
+    lines.append("")
+    if audit["findings"]:
+        lines += ["### Findings", ""]
+        lines += [
+            f"- {md(item['subject'])}: {md(item['text'])} Rule: {md(item['rule'])} "
+            f"<{item['source']}>"
+            for item in audit["findings"]
+        ]
+        lines.append("")
+    lines += ["## As found", ""]
+    lines += [
+        f"- {md(source['label'])} export {md(source['file_name'])}, made "
+        f"{md(source['generated'] or 'at an unknown time')}"
+        for source in audit["sources"]
+    ]
+    lines.append("")
+    lines += [
+        f"- {md(row['what'])}: {md(row['name'])}"
+        + (f" ({md(row['detail'])})" if row["detail"] else "")
+        for row in audit["found"]
+    ]
+    lines.append("")
+    return lines

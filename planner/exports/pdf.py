@@ -56,6 +56,9 @@ def _clip(text: str, *, more: str) -> str:
     return f"{head}, … ({more})"
 
 
+PDF_MAX_AUDIT_ROWS = 60
+
+
 def pdf_context(document: dict, *, share_url: str) -> dict:
     """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is."""
     context = plan_context(document, share_url=share_url)
@@ -93,6 +96,14 @@ def pdf_context(document: dict, *, share_url: str) -> dict:
             script["text"] = "\n".join(lines[:kept])
             script["left_out"] = len(lines) - kept
         script["text"] = wrap_powershell(script["text"])
+    audit = context["audit"]
+    if audit:
+        # An import can list thousands of objects; the page and the Markdown keep them all.
+        context["audit"] = {
+            **audit,
+            "found": audit["found"][:PDF_MAX_AUDIT_ROWS],
+            "unplanned": audit["unplanned"][:PDF_MAX_AUDIT_ROWS],
+        }
     room = PDF_MAX_CHECKLIST_ITEMS
     for phase in context["checklist"]:
         phase["left_out"] = max(0, len(phase["items"]) - room)
