@@ -90,3 +90,31 @@ class PlanRevision(models.Model):
     def answers_obj(self) -> Answers:
         """Return the stored answers as `Answers`, as they were when saved."""
         return Answers.from_dict(self.answers)
+
+
+class StoredPdf(models.Model):
+    """A revision's rendered PDF, kept in the database so every replica can serve it.
+
+    `version` fingerprints what shaped the bytes besides the revision (templates, stylesheet,
+    renderer code, rules version): a deploy that changes any of them makes old rows unused,
+    and `manage.py prune_pdfs` deletes them.
+    """
+
+    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="pdfs")
+    page_size = models.CharField(max_length=8)
+    appendix = models.BooleanField()
+    version = models.CharField(max_length=16)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "page_size", "appendix", "version"], name="unique_stored_pdf"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.revision} {self.page_size} PDF"

@@ -11,7 +11,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from planner import tokens
+from planner import pdfs, tokens
 from planner.engine import RULES_VERSION, Answers, recommend
 from planner.models import JSON_FIELDS, Plan, PlanRevision, json_text_alias
 
@@ -80,7 +80,7 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
     )
     with transaction.atomic():
         plan.save(force_insert=True)
-        PlanRevision.objects.create(
+        revision = PlanRevision.objects.create(
             plan=plan,
             number=1,
             name=plan.name,
@@ -89,6 +89,7 @@ def create_plan(*, name: str, answers: Answers) -> SavedPlan:
             rules_version=plan.rules_version,
             created_at=now,
         )
+        pdfs.render_after_commit(revision)
     _set(plan, data)
     return SavedPlan(plan=plan, share_token=share_token, edit_token=edit_token)
 
@@ -148,6 +149,7 @@ def update_plan(
         revision = PlanRevision.objects.create(
             plan=plan, number=number, note=note, created_at=now, **encoded
         )
+        pdfs.render_after_commit(revision)
     _set(revision, fields)
     _set(plan, {"revision": number, "history": history, "updated_at": now, **fields})
     return revision

@@ -148,6 +148,12 @@ BENCH_HELLO = env_bool("BENCH_HELLO", False)
 # PDF rendering is CPU- and memory-heavy; at most this many renders run at once per process.
 PDF_MAX_CONCURRENCY = env_int("PDF_MAX_CONCURRENCY", 2, minimum=1)
 
+# Each saved revision's PDFs are rendered in the background (planner/pdfs.py) by
+# `manage.py db_worker`, which takes tasks from a table in the same database; with PostgreSQL
+# any number of workers on any number of machines share it. Django 6 ships the same API as
+# django.tasks: moving up drops "django_tasks" below and imports `task` from django.tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -157,6 +163,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "planner",
     "planner_ops",
     "wizard",

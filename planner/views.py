@@ -12,15 +12,16 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import memo, services
+from planner import memo, pdfs, services
 from planner.api import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import edit_path, plan_document, share_path
 from planner.engine import RULES_VERSION, Answers, recommend
-from planner.exports import PdfBusyError, plan_context, render_plan_markdown, render_plan_pdf
+from planner.exports import PdfBusyError, plan_context, render_plan_markdown
 
 
 def home(request):
@@ -132,8 +133,6 @@ def _shared_plan(share_token):
 
 # Rendering a plan page takes ~10 ms of template work; a shared link is opened again and again.
 _rendered_pages = memo.Recent(64)
-# PDFs are ~75 KB and take a second or more to lay out; approvers all download the same one.
-_rendered_pdfs = memo.Recent(32)
 
 
 @require_safe
@@ -487,14 +486,8 @@ def _pdf(request, plan, *, share_token):
         return HttpResponseBadRequest(
             "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
         )
-    share_url = public_url(request, share_path(share_token))
     try:
-        content = _rendered_pdfs.get_or_make(
-            memo.plan_key(plan, share_token, share_url, size),
-            lambda: render_plan_pdf(
-                plan_document(plan, share_token=share_token), share_url=share_url, page_size=size
-            ),
-        )
+        pdf = pdfs.pdf_for(plan, page_size=size)
     except PdfBusyError:
         response = HttpResponse(
             "Too many PDFs are being made right now. Try again in a minute.",
@@ -503,8 +496,12 @@ def _pdf(request, plan, *, share_token):
         )
         response["Retry-After"] = "30"
         return response
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+    response = get_conditional_response(request, etag=pdf.etag)
+    if response is None:
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Length"] = pdf.size
+        response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+    response["ETag"] = pdf.etag
     return response
 
 

@@ -16,3 +16,16 @@ def no_rate_limits(settings):
     # see extra queries and, in loops, 429s. tests/planner/test_ratelimit.py turns them on.
     settings.RATE_LIMIT_CREATE = None
     settings.RATE_LIMIT_LOOKUP = None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # A SQLite test database in a file rather than in memory, so that tests can run real
+    # server and worker processes against it (tests/planner/processes.py). PostgreSQL's test
+    # database is reachable from other processes as it is.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "planner.sqlite":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)

@@ -33,7 +33,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _queues_writers(self) -> bool:
         return (
             fcntl is not None
-            and self.transaction_mode == "IMMEDIATE"
+            # EXCLUSIVE: django-tasks-db's worker claims a task in an EXCLUSIVE transaction.
+            and self.transaction_mode in ("IMMEDIATE", "EXCLUSIVE")
             and not self.is_in_memory_db()
         )
 
