@@ -498,11 +498,11 @@ def main() -> int:
             check_row(client, row)
             one = measure(row, DURATION, 1)
             loaded = measure(row, DURATION, CONNECTIONS)
+            row.update(loaded)
             row.update(
                 p50_ms_1=one["p50_ms"],
                 p90_ms_1=one["p90_ms"],
                 rps_1=one["rps"],
-                **loaded,
                 errors=one["errors"] + loaded["errors"],
             )
             if row is hello_row:

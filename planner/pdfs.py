@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.http import quote_etag
 from django_tasks import task
@@ -119,24 +119,24 @@ def pdf_for(plan: Plan, *, page_size: str, appendix: bool = DEFAULT_APPENDIX) ->
 
     Raises `exports.PdfBusyError` when it has to be rendered and every render slot stays busy.
     """
-    row = (
-        StoredPdf.objects.filter(
-            revision__plan_id=plan.pk,
-            revision__number=plan.revision,
-            page_size=page_size,
-            appendix=appendix,
-            version=render_version(),
+    # One query for the revision and its stored PDF, if any (a LEFT JOIN).
+    revision_id, content, sha256 = (
+        PlanRevision.objects.annotate(
+            pdf=FilteredRelation(
+                "pdfs",
+                condition=Q(
+                    pdfs__page_size=page_size,
+                    pdfs__appendix=appendix,
+                    pdfs__version=render_version(),
+                ),
+            )
         )
-        .values_list("content", "sha256")
-        .first()
-    )
-    if row is not None:
-        return Pdf(bytes(row[0]), row[1])
-    revision_id = (
-        PlanRevision.objects.filter(plan_id=plan.pk, number=plan.revision)
-        .values_list("pk", flat=True)
+        .filter(plan_id=plan.pk, number=plan.revision)
+        .values_list("pk", "pdf__content", "pdf__sha256")
         .get()
     )
+    if content is not None:
+        return Pdf(bytes(content), sha256)
     return _store(
         revision_id, plan_document(plan, share_token=""), page_size=page_size, appendix=appendix
     )
