@@ -525,11 +525,16 @@ def main() -> int:
                 row.pop(key, None)
         results["rows"] = rows
 
-        # The first click on a plan saved a few seconds before: the worker has stored it.
-        clicks = []
-        for number in range(5):
+        # The first click on a plan saved a few seconds before (the worker has stored it),
+        # against the first view of its plan page by the same client, so both include the
+        # same client overhead (wrk's p50 above is lower: the same page again and again).
+        clicks, views = [], []
+        for number in range(7):
             saved = create_plan(client, f"Saved plan {number} {time.time_ns()}")
             time.sleep(SAVED_PLAN_WAIT_S)
+            seconds, status, _ = timed(client, "GET", saved["links"]["html"])
+            if status == 200:
+                views.append(seconds)
             seconds, status, body = timed(client, "GET", saved["links"]["pdf"])
             if status == 200 and body.startswith(b"%PDF"):
                 clicks.append(seconds)
@@ -537,6 +542,7 @@ def main() -> int:
         sequential, failures = pdf_renders(base, 7, concurrency=1)
         results["pdf"].update(
             first_click_saved_p50_ms=ms(percentile(clicks, 0.5)),
+            plan_page_first_view_p50_ms=ms(percentile(views, 0.5)),
             first_click_saved_max_ms=ms(max(clicks) if clicks else None),
             new_plan_p50_ms=ms(percentile(sequential, 0.5)),
             new_plan_max_ms=ms(max(sequential) if sequential else None),
@@ -617,14 +623,14 @@ def budgets(results: dict) -> list[dict]:
             }
         )
     pdf = results["pdf"]
-    page_p50 = rows["plan_page"]["p50_ms_1"]
+    page_p50 = pdf["plan_page_first_view_p50_ms"]
     click = pdf["first_click_saved_p50_ms"]
     checks.append(
         {
             "budget": f"first click on a saved plan's PDF, p50 ≤ {FIRST_CLICK_BUDGET_X}× "
-            f"the plan page's p50 ({page_p50} ms)",
+            f"its plan page's p50 ({page_p50} ms, same client)",
             "value": f"{click} ms",
-            "met": click is not None and click <= FIRST_CLICK_BUDGET_X * page_p50,
+            "met": None not in (click, page_p50) and click <= FIRST_CLICK_BUDGET_X * page_p50,
         }
     )
     new = pdf["new_plan_p50_ms"]
@@ -704,7 +710,8 @@ def print_table(results: dict) -> None:
     pdf, memory = results["pdf"], results["memory"]
     print(
         f"\nPDF: first after start {pdf['first_after_start_ms']} ms; first click on a plan saved "
-        f"{SAVED_PLAN_WAIT_S} s before p50 {pdf['first_click_saved_p50_ms']} ms; a new plan's "
+        f"{SAVED_PLAN_WAIT_S} s before p50 {pdf['first_click_saved_p50_ms']} ms (its plan page "
+        f"{pdf['plan_page_first_view_p50_ms']} ms); a new plan's "
         f"right after saving p50 {pdf['new_plan_p50_ms']} ms (max {pdf['new_plan_max_ms']} ms)"
     )
     print(
