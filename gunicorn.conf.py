@@ -16,11 +16,12 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
 
-# Load Django (and WeasyPrint, below) once in the master; workers share those pages.
+# Load Django once in the master; workers share those pages. WeasyPrint is loaded in each worker's
+# PDF fork server (planner/exports/pdf.py), never in the master or the workers themselves.
 preload_app = True
 
 # Both logs to stdout/stderr for the container runtime; tokens in plan URLs are masked.
-logger_class = "planner.gunicorn_logging.MaskingLogger"
+logger_class = "planner_ops.gunicorn_logging.MaskingLogger"
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
@@ -41,13 +42,9 @@ limit_request_line = 4094
 limit_request_fields = 50
 
 
-def when_ready(server):
-    """Warm up PDF rendering in the master, so the first PDF a worker serves is not slow."""
-    try:
-        from planner.exports import warm_up
-    except ImportError:
-        return
-    try:
-        warm_up()
-    except Exception:  # a failed warm-up must not stop the site from serving pages
-        server.log.exception("PDF warm-up failed; the first PDF will be slower")
+def post_worker_init(worker):
+    """Start this worker's PDF fork server now, so no visitor waits for it on a first PDF."""
+    from planner.exports.pdf import start_renderer
+
+    # Every render's child runs gunicorn's script again: its one import is loaded once, there.
+    start_renderer(preload=("gunicorn.app.wsgiapp",))

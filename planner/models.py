@@ -1,15 +1,21 @@
-from django.db import connection, models
+from django.db import models
 
-from planner.engine import Answers
-
-# The plan's JSON columns. Look-ups by link fetch them as text (see services._find_plan) and
-# decode each on first use, so a page served from a cache never pays for decoding 35 KB.
-JSON_FIELDS = ("answers", "recommendation", "history")
+from planner import links
 
 
-def json_text_alias(field: str) -> str:
-    """Return the attribute that holds `field`'s undecoded text after a link look-up."""
-    return f"{field}_json_text"
+class PlanQuerySet(models.QuerySet):
+    def by_share_token(self, token: str):
+        """Return the plans this share link opens (none for a malformed token, no query)."""
+        return self._by_hash("share_token_hash", token)
+
+    def by_edit_token(self, token: str):
+        """Return the plans this edit link opens (none for a malformed token, no query)."""
+        return self._by_hash("edit_token_hash", token)
+
+    def _by_hash(self, field: str, token: str):
+        if not links.is_token(token):
+            return self.none()
+        return self.filter(**{field: links.hash_token(token)})
 
 
 class Plan(models.Model):
@@ -29,6 +35,8 @@ class Plan(models.Model):
     share_token_sealed = models.CharField(max_length=64)
     share_expires_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -38,32 +46,6 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.name} (revision {self.revision})"
-
-    def answers_obj(self) -> Answers:
-        """Return the stored answers as `Answers`, as they were when saved."""
-        return Answers.from_dict(self.answers)
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        """Load deferred JSON fields from the text fetched with the row, if there is any.
-
-        Django calls this when a deferred field is first read (the documented hook for
-        customising deferred loading); only fields without fetched text go to the database.
-        """
-        if fields is None or from_queryset is not None:
-            for field in JSON_FIELDS:
-                self.__dict__.pop(json_text_alias(field), None)
-            return super().refresh_from_db(using, fields, from_queryset)
-        remaining = []
-        for name in fields:
-            text = self.__dict__.pop(json_text_alias(name), None) if name in JSON_FIELDS else None
-            if text is None:
-                remaining.append(name)
-            else:
-                field = self._meta.get_field(name)
-                setattr(self, name, field.from_db_value(text, None, connection))
-        if remaining:
-            super().refresh_from_db(using, remaining, from_queryset)
-        return None
 
 
 class PlanRevision(models.Model):
@@ -86,10 +68,6 @@ class PlanRevision(models.Model):
 
     def __str__(self):
         return f"{self.name} (revision {self.number})"
-
-    def answers_obj(self) -> Answers:
-        """Return the stored answers as `Answers`, as they were when saved."""
-        return Answers.from_dict(self.answers)
 
 
 class StoredPdf(models.Model):

@@ -28,22 +28,25 @@ from django.utils import timezone
 from django.utils.http import quote_etag
 from django_tasks import task
 
-from planner import exports
 from planner.documents import plan_document
 from planner.engine import RULES_VERSION
+from planner.exports import PAGE_SIZES as PAGE_SIZE_NAMES
+from planner.exports.pdf import render_plan_pdf
 from planner.models import Plan, PlanRevision, StoredPdf
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_SIZES = tuple(exports.PAGE_SIZES)  # "a4", "letter"
+PAGE_SIZES = tuple(PAGE_SIZE_NAMES)  # "a4", "letter"
 
 # The variant a plain PDF link serves, and the only one the worker makes ahead of a click.
 DEFAULT_APPENDIX = True
 
+# plan_document() wants a share token for the document's links; the PDF prints none of them.
+NO_SHARE_TOKEN = "-" * 43
+
 # What shapes a PDF besides the revision's data; a change to any of these files is a new version.
 RENDER_SOURCES = (
-    "planner/exports.py",
     "planner/exports/*.py",
     "planner/diagram.py",
     "planner/documents.py",
@@ -108,7 +111,7 @@ def render_revision_pdfs(revision_id: int) -> list[str]:
     made = []
     for page_size in PAGE_SIZES:
         if _stored(revision_id, page_size=page_size, appendix=DEFAULT_APPENDIX) is None:
-            document = plan_document(revision.plan, share_token="", revision=revision)
+            document = plan_document(revision.plan, share_token=NO_SHARE_TOKEN, revision=revision)
             _store(revision_id, document, page_size=page_size, appendix=DEFAULT_APPENDIX)
             made.append(page_size)
     return made
@@ -117,7 +120,8 @@ def render_revision_pdfs(revision_id: int) -> list[str]:
 def pdf_for(plan: Plan, *, page_size: str, appendix: bool = DEFAULT_APPENDIX) -> Pdf:
     """Return the current revision's PDF: the stored one, or rendered now and stored.
 
-    Raises `exports.PdfBusyError` when it has to be rendered and every render slot stays busy.
+    Raises PdfBusyError or PdfTimeoutError (planner.exports.pdf) when it has to be rendered
+    and every render slot stays busy, or the render overruns PDF_RENDER_TIMEOUT.
     """
     # One query for the revision and its stored PDF, if any (a LEFT JOIN).
     revision_id, content, sha256 = (
@@ -138,7 +142,7 @@ def pdf_for(plan: Plan, *, page_size: str, appendix: bool = DEFAULT_APPENDIX) ->
     if content is not None:
         return Pdf(bytes(content), sha256)
     return _store(
-        revision_id, plan_document(plan, share_token=""), page_size=page_size, appendix=appendix
+        revision_id, plan_document(plan, share_token=NO_SHARE_TOKEN), page_size=page_size, appendix=appendix
     )
 
 
@@ -157,7 +161,7 @@ def _stored(revision_id: int, *, page_size: str, appendix: bool) -> Pdf | None:
 
 
 def _store(revision_id: int, document: dict, *, page_size: str, appendix: bool) -> Pdf:
-    content = exports.render_plan_pdf(document, share_url="", page_size=page_size)
+    content = render_plan_pdf(document, share_url="", page_size=page_size)
     pdf = Pdf(content, hashlib.sha256(content).hexdigest())
     try:
         with transaction.atomic():

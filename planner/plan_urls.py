@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from planner import views
-from planner.tokens import TOKEN_PATTERN
+from planner.links import EDIT, SCRIPT_SIDES, SHARE, TOKEN_PATTERN, url_name
 
 
 class TokenConverter:
@@ -16,14 +16,8 @@ class TokenConverter:
         return value
 
 
-class ScriptSideConverter:
-    regex = "exchange-online|on-premises"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
+class ScriptSideConverter(TokenConverter):
+    regex = "|".join(SCRIPT_SIDES)
 
 
 register_converter(TokenConverter, "token")
@@ -31,25 +25,23 @@ register_converter(ScriptSideConverter, "script_side")
 
 app_name = "planner"
 
+# The same six pages behind either link; `kind` tells the view which link opened it.
+PAGES = [
+    ("", views.plan_page, "plan"),
+    ("pdf", views.plan_pdf, "pdf"),
+    ("plan.md", views.plan_markdown, "markdown"),
+    ("<script_side:side>.ps1", views.plan_script, "script"),
+    ("revisions/<int:number>/", views.plan_revision, "revision"),
+    ("compare/", views.plan_compare, "compare"),
+]
+
 urlpatterns = [
-    path("p/<token:share_token>/", views.plan_detail, name="detail"),
-    path("p/<token:share_token>/pdf", views.plan_pdf, name="pdf"),
-    path("p/<token:share_token>/plan.md", views.plan_markdown, name="markdown"),
-    path("p/<token:share_token>/<script_side:side>.ps1", views.plan_script, name="script"),
-    path("p/<token:share_token>/revisions/<int:number>/", views.plan_revision, name="revision"),
-    path("p/<token:share_token>/compare/", views.plan_compare, name="compare"),
-    path("e/<token:edit_token>/", views.plan_edit, name="edit"),
-    path("e/<token:edit_token>/pdf", views.edit_pdf, name="edit_pdf"),
-    path("e/<token:edit_token>/plan.md", views.edit_markdown, name="edit_markdown"),
-    path("e/<token:edit_token>/<script_side:side>.ps1", views.edit_script, name="edit_script"),
-    path("e/<token:edit_token>/revisions/<int:number>/", views.edit_revision, name="edit_revision"),
-    path("e/<token:edit_token>/compare/", views.edit_compare, name="edit_compare"),
-    path("e/<token:edit_token>/rotate-share", views.rotate_share, name="rotate_share"),
-    path("e/<token:edit_token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
-    path("e/<token:edit_token>/share-expiry", views.share_expiry, name="share_expiry"),
-    path(
-        "e/<token:edit_token>/current-rules",
-        views.resave_with_current_rules,
-        name="current_rules",
-    ),
+    path(f"{prefix}/<token:token>/{rest}", view, {"kind": kind}, name=url_name(kind, page))
+    for prefix, kind in (("p", SHARE), ("e", EDIT))
+    for rest, view, page in PAGES
+] + [
+    path("e/<token:token>/rotate-share", views.rotate_share, name="rotate_share"),
+    path("e/<token:token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
+    path("e/<token:token>/share-expiry", views.share_expiry, name="share_expiry"),
+    path("e/<token:token>/current-rules", views.resave_with_current_rules, name="current_rules"),
 ]

@@ -53,6 +53,20 @@ def env_int(name, default, *, minimum=0):
     return number
 
 
+def env_float(name, default):
+    """Return the variable `name` as a positive number of seconds."""
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if not number > 0:
+        raise ImproperlyConfigured(f"{name}={number} must be more than 0.")
+    return number
+
+
 def env_list(name, default=""):
     """Return the comma-separated variable `name` as a list, dropping empty items."""
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
@@ -112,8 +126,7 @@ def database(*, url, sqlite_path, conn_max_age):
     """Return the default DATABASES entry: the given URL, else a SQLite file."""
     if not url:
         return {
-            # Django's SQLite backend, with waiting writers queued by flock (planner/sqlite).
-            "ENGINE": "planner.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": sqlite_path,
             # Keep each thread's connection: opening one (and its PRAGMAs) cost more than the
             # whole query of a plan page (issue 7, py-spy under gunicorn).
@@ -147,6 +160,11 @@ BENCH_HELLO = env_bool("BENCH_HELLO", False)
 
 # PDF rendering is CPU- and memory-heavy; at most this many renders run at once per process.
 PDF_MAX_CONCURRENCY = env_int("PDF_MAX_CONCURRENCY", 2, minimum=1)
+# A render still running after this many seconds is stopped, and the visitor gets a 503.
+PDF_RENDER_TIMEOUT = env_float("PDF_RENDER_TIMEOUT", 20.0)
+# A PDF larger than this is sent but never cached. With PDF_CACHE_ENTRIES entries at most,
+# the PDF cache holds no more than PDF_CACHE_ENTRIES x PDF_CACHE_MAX_BYTES (32 MiB by default).
+PDF_CACHE_MAX_BYTES = env_int("PDF_CACHE_MAX_BYTES", 1024 * 1024)
 
 # Each saved revision's PDFs are rendered in the background (planner/pdfs.py) by
 # `manage.py db_worker`, which takes tasks from a table in the same database; with PostgreSQL
@@ -157,7 +175,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
-    "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
     "crispy_forms",
@@ -177,18 +194,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Probes are answered before host validation and sessions: a load balancer asks by IP.
-    "planner.middleware.HealthCheckMiddleware",
+    "planner_ops.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "planner.middleware.PrivatePageMiddleware",
+    "planner_ops.middleware.PrivatePageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so that a 429 still passes through every header-setting middleware above.
-    "planner.middleware.RateLimitMiddleware",
 ]
+
+# Views that show a plan or the answers behind one, by URL namespace or name: never cached or
+# indexed, and their URLs kept out of Referer headers (planner_ops.middleware).
+PRIVATE_URL_NAMESPACES = ["planner", "wizard"]
+PRIVATE_URL_NAMES = ["api:plan"]
 
 ROOT_URLCONF = "planner.urls"
 WSGI_APPLICATION = "planner.wsgi.application"
@@ -201,7 +220,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.messages.context_processors.messages",
             ],
         },
     },
@@ -216,9 +234,28 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The wizard keeps its answers in the session, so sessions live in the database (Django's
-# database store, with its per-request look-up as fixed SQL).
-SESSION_ENGINE = "planner.session_store"
+# The wizard keeps its answers in the session: Django's database store (the default).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Rendered PDFs are cached; nothing else is. The default keeps them in each process's memory;
+# PDF_CACHE_BACKEND and PDF_CACHE_LOCATION point it at a shared cache instead, e.g.
+# django.core.cache.backends.redis.RedisCache and redis://127.0.0.1:6379/1.
+# In memory, MAX_ENTRIES bounds the count and PDF_CACHE_MAX_BYTES each entry (review E11); a
+# shared cache is bounded by its own memory limit (Redis maxmemory, memcached -m).
+PDF_CACHE_BACKEND = env_str("PDF_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pdfs": {
+        "BACKEND": PDF_CACHE_BACKEND,
+        "LOCATION": env_str("PDF_CACHE_LOCATION", "pdfs"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": (
+            {"MAX_ENTRIES": env_int("PDF_CACHE_ENTRIES", 32, minimum=1)}
+            if PDF_CACHE_BACKEND.endswith("LocMemCache")
+            else {}
+        ),
+    },
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -272,7 +309,8 @@ CONTENT_SECURITY_POLICY = {
 # The API refuses bodies over 256 KiB itself (413); form posts are held to the same size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
-# Abuse limits per client address, counted in the database so every worker shares them.
+# Abuse limits per client address, counted in the database so every worker shares them
+# (planner_ops.ratelimit, applied per view with @rate_limit).
 RATE_LIMIT_CREATE = env_rate("RATE_LIMIT_CREATE", "20/hour")
 RATE_LIMIT_LOOKUP = env_rate("RATE_LIMIT_LOOKUP", "300/minute")
 # Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts none and
@@ -287,7 +325,7 @@ _MASKED = {"level": LOG_LEVEL, "filters": ["mask_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_tokens": {"()": "planner.logging.MaskTokensFilter"}},
+    "filters": {"mask_tokens": {"()": "planner_ops.logging.MaskTokensFilter"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },

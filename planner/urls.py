@@ -2,16 +2,15 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import include, path
 
-from planner import health, views
+from planner import views
 
 # Unknown URLs and server errors use Django's default handlers, which render
-# templates/404.html and templates/500.html.
+# templates/404.html and templates/500.html. /healthz and /readyz are answered by
+# planner_ops.middleware.HealthCheckMiddleware before URL resolution.
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path("robots.txt", health.robots_txt, name="robots_txt"),
-    path("api/", include("planner.api_urls")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("api/", include("planner.api.urls")),
     path("wizard/", include("wizard.urls")),
     path("", include("planner.plan_urls")),
 ]

@@ -1,90 +1,70 @@
-"""Pages: the home page and the plan pages.
+"""Pages: the home page, robots.txt and the plan pages.
 
-Share-link pages (/p/<share>/...) are read-only and never reveal the edit link; edit-link
-pages (/e/<edit>/...) are the author's. Both are private: no caching, no indexing.
+Each plan page is one view behind two links (planner/plan_urls.py): share-link pages are
+read-only and never reveal the edit link; edit-link pages are the author's. Both are private
+(planner_ops.middleware.PrivatePageMiddleware): no caching, no indexing.
 """
 
 import datetime as dt
-import functools
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import memo, pdfs, services
-from planner.api import public_url
+from planner import pdfs, services
+from planner.api.views import public_url
 from planner.diff import answer_changes, connector_changes
-from planner.documents import edit_path, plan_document, share_path
+from planner.documents import plan_context, plan_document
 from planner.engine import RULES_VERSION, Answers, recommend
-from planner.exports import PdfBusyError, plan_context, render_plan_markdown
+from planner.exports import PAGE_SIZES
+from planner.exports.markdown import render_plan_markdown
+from planner.exports.pdf import PdfBusyError, PdfTimeoutError
+from planner.links import (
+    EDIT,
+    SCRIPT_SIDES,
+    SHARE,
+    TOKEN_LENGTH,
+    LinkKind,
+    Links,
+    edit_path,
+    json_path,
+    share_path,
+)
+from planner_ops.ratelimit import LOOKUP, rate_limit
 
 
 def home(request):
     return render(request, "planner/home.html")
 
 
+@require_safe
+def robots_txt(request):
+    # Every prefix under which a plan or its answers can be read: never crawl or index them.
+    sample = "A" * TOKEN_LENGTH
+    private = [
+        url.partition(sample)[0]
+        for url in (
+            share_path(sample),
+            edit_path(sample),
+            reverse("wizard:start"),
+            json_path(sample),
+        )
+    ]
+    lines = ["# Plan links are private: never crawl or index them.", "User-agent: *"]
+    lines += [f"Disallow: {prefix}" for prefix in private]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
 # --- plan pages -------------------------------------------------------------------------------
 
 
-PAGE_SIZES = ("a4", "letter")
-SCRIPT_SIDES = {"exchange-online": "exchange_online", "on-premises": "on_premises"}
 MAX_EXPIRY_DAYS = 5 * 366
-
-
-def private_page(view):
-    """Mark a plan page private: never cached, never indexed."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    return wrapper
-
-
-class Links:
-    """The URLs one kind of visitor may follow: share-link pages never get the edit ones."""
-
-    def __init__(self, base: str):
-        self.base = base  # "/p/<share>/" or "/e/<edit>/"
-
-    @property
-    def plan(self):
-        return self.base
-
-    @property
-    def pdf(self):
-        return f"{self.base}pdf"
-
-    @property
-    def pdf_letter(self):
-        return f"{self.base}pdf?size=letter"
-
-    @property
-    def markdown(self):
-        return f"{self.base}plan.md"
-
-    @property
-    def compare(self):
-        return f"{self.base}compare/"
-
-    def revision(self, number: int) -> str:
-        return f"{self.base}revisions/{number}/"
-
-    def scripts(self, powershell: dict) -> dict:
-        """Return the .ps1 download URL of each side that has a script."""
-        return {
-            key: f"{self.base}{side}.ps1"
-            for side, key in SCRIPT_SIDES.items()
-            if powershell.get(key)
-        }
 
 
 def _revisions(plan, links: Links) -> list[dict]:
@@ -100,92 +80,166 @@ def _revisions(plan, links: Links) -> list[dict]:
     ]
 
 
-def _plan_context(plan, *, share_token: str, links: Links, revision=None, request=None) -> dict:
+def _plan_context(plan, *, share_token: str, links: Links, revision=None) -> dict:
     document = plan_document(plan, share_token=share_token, revision=revision)
-    context = plan_context(document, share_url=share_path(share_token))
-    notes = context["notes"]
-    saved_at = revision.created_at if revision else plan.updated_at
+    page = plan_context(document, share_url=share_path(share_token))
+    notes = page["notes"]
     return {
-        "page": context,
-        "recommendation": document["recommendation"],
+        "page": page,
         "blockers": [note for note in notes if note["severity"] == "blocker"],
         "warnings": [note for note in notes if note["severity"] == "warning"],
         "information": [note for note in notes if note["severity"] not in ("blocker", "warning")],
-        "saved_at": saved_at,
+        "saved_at": revision.created_at if revision else plan.updated_at,
         "created_at": plan.created_at,
         "plan": plan,
         "links": links,
         "revisions": _revisions(plan, links),
         "latest_revision": plan.revision,
-        "ps1_urls": links.scripts(document["recommendation"].get("powershell") or {}),
+        "ps1_urls": links.scripts(page["powershell"]),
     }
 
 
-# --- read-only pages, reached with the share link ---------------------------------------------
-
-
-def _shared_plan(share_token):
-    plan = services.find_plan_by_share_token(share_token)
+def _open_plan(kind: LinkKind, token: str):
+    """Return (plan, share token) for a link, or raise Http404."""
+    if kind == SHARE:
+        plan = services.find_plan_by_share_token(token)
+        if plan is None:
+            raise Http404("No plan has this share link, or it has expired.")
+        return plan, token
+    plan = services.find_plan_by_edit_token(token)
     if plan is None:
-        raise Http404("No plan has this share link, or it has expired.")
-    return plan
-
-
-# Rendering a plan page takes ~10 ms of template work; a shared link is opened again and again.
-_rendered_pages = memo.Recent(64)
+        raise Http404("No plan has this edit link.")
+    return plan, services.share_token_for(plan, edit_token=token)
 
 
 @require_safe
-@private_page
-def plan_detail(request, share_token):
-    plan = _shared_plan(share_token)
-    page = _rendered_pages.get_or_make(
-        memo.plan_key(plan, share_token),
-        lambda: render_to_string(
-            "planner/plan_detail.html",
-            _plan_context(plan, share_token=share_token, links=Links(share_path(share_token))),
-            request=request,
-        ),
-    )
-    return HttpResponse(page)
+@rate_limit(LOOKUP)
+def plan_page(request, kind, token):
+    plan, share_token = _open_plan(kind, token)
+    if kind == EDIT:
+        return _edit_page(request, plan, edit_token=token, share_token=share_token)
+    context = _plan_context(plan, share_token=share_token, links=Links(kind, token))
+    return render(request, "planner/plan_detail.html", context)
 
 
 @require_safe
-@private_page
-def plan_revision(request, share_token, number):
-    revision = services.find_revision_by_share_token(share_token, number)
+@rate_limit(LOOKUP)
+def plan_revision(request, kind, token, number):
+    if kind == SHARE:
+        revision = services.find_revision_by_share_token(token, number)
+    else:
+        revision = services.find_revision_by_edit_token(token, number)
     if revision is None:
         raise Http404("No such revision.")
-    return _revision_page(
-        request, revision, share_token=share_token, links=Links(share_path(share_token))
+    share_token = (
+        token if kind == SHARE else services.share_token_for(revision.plan, edit_token=token)
     )
+    context = _plan_context(
+        revision.plan, share_token=share_token, links=Links(kind, token), revision=revision
+    )
+    context["revision"] = revision
+    return render(request, "planner/plan_revision.html", context)
 
 
 @require_safe
-@private_page
-def plan_compare(request, share_token):
-    return _compare_page(request, share_token=share_token, edit_token=None)
+@rate_limit(LOOKUP)
+def plan_compare(request, kind, token):
+    links = Links(kind, token)
+    numbers, error = _compare_numbers(request.GET)
+    wanted = numbers if numbers and not error else ()
+    if kind == EDIT:
+        plan, _ = _open_plan(kind, token)
+        found = services.find_revisions(plan, numbers=wanted) if wanted else []
+    else:
+        found = services.find_revisions_by_share_token(token, numbers=wanted) if wanted else []
+        # One query when the revisions exist; otherwise look the plan up to tell a bad link
+        # from a bad revision number.
+        plan = found[0].plan if found else _open_plan(kind, token)[0]
+    revisions = {revision.number: revision for revision in found}
+    if wanted and len(revisions) < 2:
+        error = f"This plan has revisions 1 to {plan.revision}. Choose two of them."
+    context = {
+        "plan": plan,
+        "links": links,
+        "revisions": _revisions(plan, links),
+        "error": error,
+        "chosen": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+    }
+    if not numbers and plan.revision > 1:
+        context["chosen"] = {"from": str(plan.revision - 1), "to": str(plan.revision)}
+    if not error and len(revisions) == 2:
+        old, new = revisions[numbers[0]], revisions[numbers[1]]
+        old_answers, new_answers = _answers(old.answers), _answers(new.answers)
+        context["comparison"] = {
+            "old": old,
+            "new": new,
+            "old_url": links.revision(old.number),
+            "new_url": links.revision(new.number),
+            "answer_changes": (
+                answer_changes(old_answers, new_answers) if old_answers and new_answers else None
+            ),
+            "connector_changes": connector_changes(old.recommendation, new.recommendation),
+            "summary_changed": old.recommendation.get("summary")
+            != new.recommendation.get("summary"),
+        }
+    return render(request, "planner/plan_compare.html", context, status=400 if error else 200)
 
 
 @require_safe
-@private_page
-def plan_pdf(request, share_token):
-    return _pdf(request, _shared_plan(share_token), share_token=share_token)
+@rate_limit(LOOKUP)
+def plan_pdf(request, kind, token):
+    plan, _ = _open_plan(kind, token)
+    size = request.GET.get("size", "a4").lower()
+    if size not in PAGE_SIZES:
+        return HttpResponseBadRequest(
+            "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
+        )
+    try:
+        # Stored by the worker after the save (planner/pdfs.py), or rendered now and stored.
+        pdf = pdfs.pdf_for(plan, page_size=size)
+    except (PdfBusyError, PdfTimeoutError) as error:
+        response = render(
+            request, "503.html", {"busy": isinstance(error, PdfBusyError)}, status=503
+        )
+        response["Retry-After"] = "30"
+        return response
+    response = get_conditional_response(request, etag=pdf.etag)
+    if response is None:
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Length"] = pdf.size
+        response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+    response["ETag"] = pdf.etag
+    return response
 
 
 @require_safe
-@private_page
-def plan_markdown(request, share_token):
-    return _markdown(request, _shared_plan(share_token), share_token=share_token)
+@rate_limit(LOOKUP)
+def plan_markdown(request, kind, token):
+    plan, share_token = _open_plan(kind, token)
+    document = plan_document(plan, share_token=share_token)
+    share_url = public_url(request, share_path(share_token))
+    text = render_plan_markdown(document, share_url=share_url)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "md")}"'
+    return response
 
 
 @require_safe
-@private_page
-def plan_script(request, share_token, side):
-    return _script(_shared_plan(share_token), side=side)
+@rate_limit(LOOKUP)
+def plan_script(request, kind, token, side):
+    plan, _ = _open_plan(kind, token)
+    script = (plan.recommendation.get("powershell") or {}).get(SCRIPT_SIDES[side])
+    if not script:
+        raise Http404("This plan has no script for that side.")
+    # A byte order mark makes Windows PowerShell 5.1 read the file as UTF-8, so partner
+    # names with accents survive; PowerShell 7 reads it either way.
+    response = HttpResponse("\ufeff" + script, content_type="text/plain; charset=utf-8")
+    name = _download_name(plan, "ps1", part=side)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
-# --- the author's pages, reached with the edit link -------------------------------------------
+# --- the author's page and its forms, reached with the edit link ------------------------------
 
 
 class ShareExpiryForm(forms.Form):
@@ -209,13 +263,6 @@ class ShareExpiryForm(forms.Form):
         if expires_on and expires_on > today + dt.timedelta(days=MAX_EXPIRY_DAYS):
             raise forms.ValidationError("Choose a date within the next five years.")
         return expires_on
-
-
-def _editable_plan(edit_token):
-    plan = services.find_plan_by_edit_token(edit_token)
-    if plan is None:
-        raise Http404("No plan has this edit link.")
-    return plan, services.share_token_for(plan, edit_token=edit_token)
 
 
 EDIT_BANNERS = {
@@ -254,7 +301,7 @@ def _edit_banner(request, plan) -> str:
 
 
 def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, status=200):
-    links = Links(edit_path(edit_token))
+    links = Links(EDIT, edit_token)
     context = _plan_context(plan, share_token=share_token, links=links)
     expires_on = None
     if plan.share_expires_at:
@@ -265,18 +312,22 @@ def _edit_page(request, plan, *, edit_token, share_token, expiry_form=None, stat
         banner=_edit_banner(request, plan) if status == 200 else "",
         share_url=public_url(request, share_path(share_token)),
         edit_url=public_url(request, edit_path(edit_token)),
-        change_answers_url=f"/wizard/edit/{edit_token}/",
+        change_answers_url=reverse("wizard:edit", kwargs={"edit_token": edit_token}),
         share_expires_on=expires_on,
         share_expired=services.share_link_expired(plan),
         expiry_form=expiry_form or ShareExpiryForm(initial={"expires_on": expires_on}),
         actions={
-            "rotate_share": f"{links.base}rotate-share",
-            "rotate_edit": f"{links.base}rotate-edit",
-            "expiry": f"{links.base}share-expiry",
-            "current_rules": f"{links.base}current-rules",
+            "rotate_share": links.action("rotate_share"),
+            "rotate_edit": links.action("rotate_edit"),
+            "expiry": links.action("share_expiry"),
+            "current_rules": links.action("current_rules"),
         },
     )
     return render(request, "planner/plan_edit.html", context, status=status)
+
+
+def _edited(path: str, **query) -> str:
+    return f"{path}?{urlencode(query)}"
 
 
 def _current_rules_preview(plan, *, links: Links) -> dict | None:
@@ -296,97 +347,46 @@ def _current_rules_preview(plan, *, links: Links) -> dict | None:
     }
 
 
-@require_safe
-@private_page
-def plan_edit(request, edit_token):
-    plan, share_token = _editable_plan(edit_token)
-    return _edit_page(request, plan, edit_token=edit_token, share_token=share_token)
-
-
-@require_safe
-@private_page
-def edit_revision(request, edit_token, number):
-    revision = services.find_revision_by_edit_token(edit_token, number)
-    if revision is None:
-        raise Http404("No such revision.")
-    share_token = services.share_token_for(revision.plan, edit_token=edit_token)
-    return _revision_page(
-        request, revision, share_token=share_token, links=Links(edit_path(edit_token))
-    )
-
-
-@require_safe
-@private_page
-def edit_compare(request, edit_token):
-    return _compare_page(request, share_token=None, edit_token=edit_token)
-
-
-@require_safe
-@private_page
-def edit_pdf(request, edit_token):
-    plan, share_token = _editable_plan(edit_token)
-    return _pdf(request, plan, share_token=share_token)
-
-
-@require_safe
-@private_page
-def edit_markdown(request, edit_token):
-    plan, share_token = _editable_plan(edit_token)
-    return _markdown(request, plan, share_token=share_token)
-
-
-@require_safe
-@private_page
-def edit_script(request, edit_token, side):
-    plan, _ = _editable_plan(edit_token)
-    return _script(plan, side=side)
-
-
 @require_POST
-@private_page
-def rotate_share(request, edit_token):
-    plan, _ = _editable_plan(edit_token)
+@rate_limit(LOOKUP)
+def rotate_share(request, token):
+    plan, _ = _open_plan(EDIT, token)
     try:
-        services.rotate_share_token(plan, edit_token=edit_token)
+        services.rotate_share_token(plan, edit_token=token)
     except services.WrongEditToken:
         raise Http404("This edit link was replaced.") from None
-    return redirect(f"{edit_path(edit_token)}?rotated=share")
+    return redirect(_edited(edit_path(token), rotated="share"))
 
 
 @require_POST
-@private_page
-def rotate_edit(request, edit_token):
-    plan, _ = _editable_plan(edit_token)
+@rate_limit(LOOKUP)
+def rotate_edit(request, token):
+    plan, _ = _open_plan(EDIT, token)
     try:
-        new_edit_token = services.rotate_edit_token(plan, edit_token=edit_token)
+        new_edit_token = services.rotate_edit_token(plan, edit_token=token)
     except services.WrongEditToken:
         raise Http404("This edit link was replaced.") from None
-    return redirect(f"{edit_path(new_edit_token)}?rotated=edit")
+    return redirect(_edited(edit_path(new_edit_token), rotated="edit"))
 
 
 @require_POST
-@private_page
-def share_expiry(request, edit_token):
-    plan, share_token = _editable_plan(edit_token)
+@rate_limit(LOOKUP)
+def share_expiry(request, token):
+    plan, share_token = _open_plan(EDIT, token)
     form = ShareExpiryForm(request.POST)
     if not form.is_valid():
         return _edit_page(
-            request,
-            plan,
-            edit_token=edit_token,
-            share_token=share_token,
-            expiry_form=form,
-            status=400,
+            request, plan, edit_token=token, share_token=share_token, expiry_form=form, status=400
         )
     expires_on = form.cleaned_data["expires_on"]
     services.set_share_expiry(plan, expires_on=expires_on)
-    return redirect(f"{edit_path(edit_token)}?expiry={'set' if expires_on else 'cleared'}")
+    return redirect(_edited(edit_path(token), expiry="set" if expires_on else "cleared"))
 
 
 @require_POST
-@private_page
-def resave_with_current_rules(request, edit_token):
-    plan, _ = _editable_plan(edit_token)
+@rate_limit(LOOKUP)
+def resave_with_current_rules(request, token):
+    plan, _ = _open_plan(EDIT, token)
     expected = request.POST.get("revision", "")
     if not expected.isdigit():
         return HttpResponseBadRequest("Missing revision.", content_type="text/plain")
@@ -394,20 +394,13 @@ def resave_with_current_rules(request, edit_token):
         revision = services.resave_with_current_rules(plan, expected_revision=int(expected))
     except services.StaleRevision:
         # Someone saved a newer revision meanwhile: show them the plan as it is now.
-        return redirect(f"{edit_path(edit_token)}?rules=stale")
+        return redirect(_edited(edit_path(token), rules="stale"))
     if revision is None:
-        return redirect(edit_path(edit_token))
-    return redirect(f"{edit_path(edit_token)}?updated={revision.number}&rules=current")
+        return redirect(edit_path(token))
+    return redirect(_edited(edit_path(token), updated=revision.number, rules="current"))
 
 
-# --- shared by both kinds of page -------------------------------------------------------------
-
-
-def _revision_page(request, revision, *, share_token, links):
-    plan = revision.plan
-    context = _plan_context(plan, share_token=share_token, links=links, revision=revision)
-    context["revision"] = revision
-    return render(request, "planner/plan_revision.html", context)
+# --- helpers -----------------------------------------------------------------------------------
 
 
 def _answers(data):
@@ -415,49 +408,6 @@ def _answers(data):
         return Answers.from_dict(data)
     except (KeyError, TypeError):
         return None
-
-
-def _compare_page(request, *, share_token, edit_token):
-    numbers, error = _compare_numbers(request.GET)
-    wanted = numbers if numbers and not error else ()
-    if edit_token:
-        plan, share_token = _editable_plan(edit_token)
-        links = Links(edit_path(edit_token))
-        found = services.find_revisions(plan, numbers=wanted) if wanted else []
-    else:
-        links = Links(share_path(share_token))
-        found = (
-            services.find_revisions_by_share_token(share_token, numbers=wanted) if wanted else []
-        )
-        # One query when the revisions exist; otherwise look the plan up to tell a bad link
-        # from a bad revision number.
-        plan = found[0].plan if found else _shared_plan(share_token)
-    revisions = {revision.number: revision for revision in found}
-    if wanted and len(revisions) < 2:
-        error = f"This plan has revisions 1 to {plan.revision}. Choose two of them."
-    context = {
-        "plan": plan,
-        "links": links,
-        "revisions": _revisions(plan, links),
-        "error": error,
-        "chosen": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
-    }
-    if not numbers and plan.revision > 1:
-        context["chosen"] = {"from": str(plan.revision - 1), "to": str(plan.revision)}
-    if not error and len(revisions) == 2:
-        old, new = revisions[numbers[0]], revisions[numbers[1]]
-        old_answers, new_answers = _answers(old.answers), _answers(new.answers)
-        context["comparison"] = {
-            "old": old,
-            "new": new,
-            "answer_changes": (
-                answer_changes(old_answers, new_answers) if old_answers and new_answers else None
-            ),
-            "connector_changes": connector_changes(old.recommendation, new.recommendation),
-            "summary_changed": old.recommendation.get("summary")
-            != new.recommendation.get("summary"),
-        }
-    return render(request, "planner/plan_compare.html", context, status=400 if error else 200)
 
 
 def _compare_numbers(params) -> tuple[tuple[int, int] | None, str]:
@@ -478,49 +428,3 @@ def _compare_numbers(params) -> tuple[tuple[int, int] | None, str]:
 def _download_name(plan, extension: str, *, part: str = "") -> str:
     slug = slugify(plan.name)[:60].strip("-") or "connector-plan"
     return f"{slug}-revision-{plan.revision}{'-' + part if part else ''}.{extension}"
-
-
-def _pdf(request, plan, *, share_token):
-    size = request.GET.get("size", "a4").lower()
-    if size not in PAGE_SIZES:
-        return HttpResponseBadRequest(
-            "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
-        )
-    try:
-        pdf = pdfs.pdf_for(plan, page_size=size)
-    except PdfBusyError:
-        response = HttpResponse(
-            "Too many PDFs are being made right now. Try again in a minute.",
-            status=503,
-            content_type="text/plain",
-        )
-        response["Retry-After"] = "30"
-        return response
-    response = get_conditional_response(request, etag=pdf.etag)
-    if response is None:
-        response = HttpResponse(pdf.content, content_type="application/pdf")
-        response["Content-Length"] = pdf.size
-        response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
-    response["ETag"] = pdf.etag
-    return response
-
-
-def _markdown(request, plan, *, share_token):
-    document = plan_document(plan, share_token=share_token)
-    share_url = public_url(request, share_path(share_token))
-    text = render_plan_markdown(document, share_url=share_url)
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "md")}"'
-    return response
-
-
-def _script(plan, *, side: str):
-    script = (plan.recommendation.get("powershell") or {}).get(SCRIPT_SIDES[side])
-    if not script:
-        raise Http404("This plan has no script for that side.")
-    # A byte order mark makes Windows PowerShell 5.1 read the file as UTF-8, so partner
-    # names with accents survive; PowerShell 7 reads it either way.
-    response = HttpResponse("\ufeff" + script, content_type="text/plain; charset=utf-8")
-    name = _download_name(plan, "ps1", part=side)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,13 @@ def no_rate_limits(settings):
     settings.RATE_LIMIT_LOOKUP = None
 
 
+@pytest.fixture(autouse=True)
+def empty_caches():
+    # Each test starts with empty caches (the PDF cache is process-wide).
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     # A SQLite test database in a file rather than in memory, so that tests can run real
@@ -26,6 +34,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "planner.sqlite":
+    if database["ENGINE"] == "django.db.backends.sqlite3":
         path = tmp_path_factory.mktemp("database") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)

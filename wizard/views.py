@@ -21,11 +21,10 @@ from django.views.decorators.http import require_GET
 from formtools.wizard.storage.session import SessionStorage
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from planner import tokens
+from planner import links
 from planner.engine import recommend
 from planner.engine.summary import answer_rows
 from planner.engine.validation import AnswersError, parse_answers
-from planner.middleware import over_limit
 from planner.models import Plan
 from planner.services import (
     StaleRevision,
@@ -34,6 +33,7 @@ from planner.services import (
     find_plan_by_edit_token,
     update_plan,
 )
+from planner_ops.ratelimit import LOOKUP, over_limit, rate_limit
 from wizard.forms import (
     STEP_FORMS,
     blank_partner,
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 RUNS_KEY = "wizard_runs"
 SAVED_KEY = "wizard_saved"
 MAX_RUNS = 20
-# Plan links kept in the session are sealed with SECRET_KEY (see tokens.seal_with_secret), and
+# Plan links kept in the session are sealed with SECRET_KEY (see links.seal_with_secret), and
 # the "already saved" link expires: a copy of the sessions table opens no plan.
 EDIT_LINK = "wizard-edit-link"
 SAVED_LINK = "wizard-saved-link"
@@ -122,7 +122,7 @@ def saved_url(request, run: str) -> str | None:
     entry = saved.get(run) if isinstance(saved, dict) else None
     if not isinstance(entry, list) or len(entry) != 2:
         return None
-    token = tokens.unseal_with_secret(entry[0], purpose=SAVED_LINK, max_age=SAVED_LINK_SECONDS)
+    token = links.unseal_with_secret(entry[0], purpose=SAVED_LINK, max_age=SAVED_LINK_SECONDS)
     return f"/e/{token}/?{entry[1]}" if token else None
 
 
@@ -139,6 +139,7 @@ def start(request):
 
 
 @require_GET
+@rate_limit(LOOKUP)
 def edit(request, edit_token):
     plan = find_plan_by_edit_token(edit_token)
     if plan is None:
@@ -157,7 +158,7 @@ def edit(request, edit_token):
             # What is checked against the plan on every request of the run (rotating the
             # edit link ends the run), and the link itself sealed, for the pages to show.
             "token_hash": plan.edit_token_hash,
-            "link": tokens.seal_with_secret(edit_token, purpose=EDIT_LINK),
+            "link": links.seal_with_secret(edit_token, purpose=EDIT_LINK),
         }
     }
     if "server" not in step_data:
@@ -515,7 +516,7 @@ class PlanWizard(NamedUrlSessionWizardView):
         session[RUNS_KEY] = [run for run in session.get(RUNS_KEY, []) if run != self.run_id]
         saved = session.get(SAVED_KEY)
         saved = dict(list(saved.items())[-MAX_RUNS + 1 :]) if isinstance(saved, dict) else {}
-        sealed = tokens.seal_with_secret(token, purpose=SAVED_LINK)
+        sealed = links.seal_with_secret(token, purpose=SAVED_LINK)
         session[SAVED_KEY] = {**saved, self.run_id: [sealed, query]}
 
     # --- pages ------------------------------------------------------------------------------
@@ -575,10 +576,10 @@ class PlanWizard(NamedUrlSessionWizardView):
 
 def edit_token(edit: dict) -> str | None:
     """Return the edit link's token an edit run holds sealed, if it still matches its hash."""
-    token = tokens.unseal_with_secret(
+    token = links.unseal_with_secret(
         edit["link"], purpose=EDIT_LINK, max_age=settings.SESSION_COOKIE_AGE
     )
-    return token if token and tokens.token_matches(token, edit["token_hash"]) else None
+    return token if token and links.token_matches(token, edit["token_hash"]) else None
 
 
 def _first_input_id(bound_field) -> str:

@@ -121,7 +121,7 @@ BLOCKED = [
     "OnPremises connector (450 4.7.230, then 550 5.7.230). These connectors carry mail only",
     "once a supported server (Exchange SE, or a mail server with TLS 1.2 and a certificate in",
     "an accepted domain) relays for it. Read the plan's first note before you run this.",
-    "#",
+    "",
 ]
 
 

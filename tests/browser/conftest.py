@@ -11,10 +11,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-# Playwright's sync API runs an event loop in this thread, which trips Django's
-# async-safety check when the live server's database is touched from a test.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -35,12 +31,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).exists():
         pytest.fail(f"chromium not found at {executable}; install it or set CHROMIUM_PATH")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop running in this thread, which trips Django's
+    # async-safety check whenever a test touches the database. So the check is off only while
+    # Playwright runs: per module, so both are over before any test outside tests/browser.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -1,5 +1,5 @@
 from planner import services
-from tests.planner.factories import make_answers
+from tests.factories import make_answers
 
 
 def test_plan_page_shows_the_mail_flow_diagram_accessibly(

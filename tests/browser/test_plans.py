@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 
 from planner import services
-from tests.planner.factories import make_answers
+from tests.factories import make_answers
 from tests.planner.test_old_rules import OLD, make_old_plan
 
 

@@ -5,10 +5,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from planner import exports
+from planner.documents import plan_context
+from planner.exports.markdown import render_plan_markdown
+from planner.exports.pdf import render_plan_pdf
 from planner.models import Plan, PlanRevision
-from tests.planner.export_helpers import SHARE_URL, make_document
-from tests.planner.factories import make_plan
+from tests.factories import SHARE_URL, make_document, make_plan
 
 BLOCKER = {
     "code": "test-blocker",
@@ -38,7 +39,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_context_puts_blockers_before_warnings_and_information(blocked_document):
-    notes = exports.plan_context(blocked_document, share_url=SHARE_URL)["notes"]
+    notes = plan_context(blocked_document, share_url=SHARE_URL)["notes"]
     order = {"blocker": 0, "warning": 1, "info": 2}
     severities = [note["severity"] for note in notes]
     assert severities[0] == "blocker"
@@ -46,7 +47,7 @@ def test_context_puts_blockers_before_warnings_and_information(blocked_document)
 
 
 def test_markdown_starts_with_the_blocker_callout(blocked_document):
-    markdown = exports.render_plan_markdown(blocked_document, share_url=SHARE_URL)
+    markdown = render_plan_markdown(blocked_document, share_url=SHARE_URL)
     callout = markdown.index(CALLOUT)
     assert callout < markdown.index("## Your answers")
     assert markdown.index("Exchange Online refuses mail", callout) < markdown.index(
@@ -56,12 +57,12 @@ def test_markdown_starts_with_the_blocker_callout(blocked_document):
 
 
 def test_markdown_without_blockers_has_no_callout():
-    markdown = exports.render_plan_markdown(make_document(), share_url=SHARE_URL)
+    markdown = render_plan_markdown(make_document(), share_url=SHARE_URL)
     assert CALLOUT not in markdown
 
 
 def test_pdf_shows_the_blocker_callout_before_the_answers(blocked_document):
-    text = pdf_text(exports.render_plan_pdf(blocked_document, share_url=SHARE_URL))
+    text = pdf_text(render_plan_pdf(blocked_document, share_url=SHARE_URL))
     assert CALLOUT in text
     assert text.index(CALLOUT) < text.index("Your answers")
     notes = text.index("Notes", text.index("PowerShell"))

@@ -1,19 +1,24 @@
 """Saving is all-or-nothing, and concurrent edits lose no update."""
 
 import contextlib
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, connections
 
 from planner import services
 from planner.models import Plan, PlanRevision
-from tests.planner.factories import make_answers, make_plan
+from tests.factories import make_answers, make_plan
 from tests.wizard.conftest import CLOUD_ONLY, WizardWalk
 
 pytestmark = pytest.mark.django_db
 
 THREADS, EDITS = 8, 100
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
@@ -104,3 +109,74 @@ def test_8_threads_making_100_edits_each_lose_no_update():
     numbers = list(plan.revisions.values_list("number", flat=True))
     assert numbers == list(range(1, plan.revision + 1)), figures
     assert [entry["number"] for entry in plan.history] == numbers, figures
+
+
+SQLITE_EDITORS = """
+import threading, django
+django.setup()
+from django.core.management import call_command
+from django.db import connections
+from planner import services
+from planner.models import Plan
+from tests.factories import make_answers, make_plan
+
+call_command("migrate", verbosity=0)
+plan_id, answers = make_plan().plan.pk, make_answers()
+accepted, stale, failed, start = [], [], [], threading.Barrier({threads})
+
+def editor(number):
+    try:
+        start.wait()
+        for edit in range({edits}):
+            plan = Plan.objects.get(pk=plan_id)
+            try:
+                services.update_plan(
+                    plan, name=f"{{number}} {{edit}}", answers=answers, expected_revision=plan.revision
+                )
+                accepted.append(number)
+            except services.StaleRevision:
+                stale.append(number)
+    except Exception as error:
+        failed.append(repr(error))
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=editor, args=(n,)) for n in range({threads})]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+plan = Plan.objects.get(pk=plan_id)
+numbers = list(plan.revisions.values_list("number", flat=True))
+print(len(accepted), len(stale), plan.revision, numbers == list(range(1, plan.revision + 1)), failed)
+"""
+
+
+def test_concurrent_edits_on_a_sqlite_file_are_never_locked_out(tmp_path):
+    # Stock SQLite backend with IMMEDIATE transactions, WAL and a busy timeout: writers queue.
+    threads, edits = 6, 15
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DEBUG="true",
+        DJANGO_SETTINGS_MODULE="planner.settings",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        PYTHONPATH=str(ROOT),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_EDITORS.format(threads=threads, edits=edits)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    accepted, stale, revision, numbered, failed = result.stdout.split(maxsplit=4)
+    assert failed.strip() == "[]"  # no "database is locked"
+    assert int(accepted) + int(stale) == threads * edits
+    assert int(revision) == 1 + int(accepted)
+    assert numbered == "True"

@@ -78,7 +78,6 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 
 @pytest.mark.django_db
 def test_clearsessions_deletes_expired_sessions(settings):
-    assert settings.SESSION_ENGINE == "planner.session_store"  # Django's db store, subclassed
     now = timezone.now()
     Session.objects.create(session_key="old", session_data="", expire_date=now - dt.timedelta(1))
     Session.objects.create(session_key="new", session_data="", expire_date=now + dt.timedelta(1))
@@ -107,7 +106,7 @@ def test_gunicorn_preloads_the_app_and_masks_its_logs(monkeypatch):
     config = gunicorn_config(monkeypatch)
     assert (config["preload_app"], config["logger_class"], config["workers"]) == (
         True,
-        "planner.gunicorn_logging.MaskingLogger",
+        "planner_ops.gunicorn_logging.MaskingLogger",
         2,
     )
 

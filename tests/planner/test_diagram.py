@@ -8,10 +8,17 @@ import pytest
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from planner import exports
 from planner.diagram import EDGE_CHARS, mail_flow, wrap
-from tests.planner.export_helpers import SHARE_URL, TYPICAL_ANSWERS, make_document
-from tests.planner.factories import CLOUD_ONLY, answers_data, make_plan, partner
+from planner.exports.pdf import render_plan_pdf
+from tests.factories import (
+    CLOUD_ONLY,
+    SHARE_URL,
+    TYPICAL_ANSWERS,
+    answers_data,
+    make_document,
+    make_plan,
+    partner,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script> \"&'"
@@ -291,7 +298,7 @@ def test_edit_page_shows_the_diagram_too(client):
 
 def test_pdf_shows_the_diagram_and_its_words():
     document = make_document()
-    pdf = exports.render_plan_pdf(document, share_url=SHARE_URL)
+    pdf = render_plan_pdf(document, share_url=SHARE_URL)
     reader = PdfReader(io.BytesIO(pdf))
     first = " ".join(reader.pages[0].extract_text().split())
     assert "Mail flow" in first

@@ -1,6 +1,6 @@
 from planner.diff import answer_changes, connector_changes, describe_connector
 from planner.engine import recommend
-from tests.planner.factories import CLOUD_ONLY, make_answers, partner
+from tests.factories import CLOUD_ONLY, make_answers, partner
 
 
 def partner_inbound(**settings):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from planner.models import Plan, PlanRevision
-from tests.planner.factories import CONTOSO
+from tests.factories import CONTOSO
 from tests.wizard.conftest import EXCHANGE_2010, WizardWalk, partner_fields
 
 pytestmark = pytest.mark.django_db

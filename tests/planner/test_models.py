@@ -1,22 +1,18 @@
 import pytest
 from django.db import IntegrityError
 
-from planner.models import PlanRevision
-from tests.planner.factories import make_answers, make_plan
+from planner.models import Plan, PlanRevision
+from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
 
-def test_answers_obj_returns_the_saved_answers():
-    answers = make_answers()
-    saved = make_plan(answers=answers)
-    assert saved.plan.answers_obj() == answers
-
-
-def test_revision_answers_obj_returns_the_saved_answers():
-    answers = make_answers()
-    saved = make_plan(answers=answers)
-    assert saved.plan.revisions.get().answers_obj() == answers
+def test_plans_are_found_by_their_share_and_edit_tokens_only():
+    saved = make_plan()
+    assert Plan.objects.by_share_token(saved.share_token).get() == saved.plan
+    assert Plan.objects.by_edit_token(saved.edit_token).get() == saved.plan
+    assert not Plan.objects.by_share_token(saved.edit_token).exists()
+    assert not Plan.objects.by_edit_token("not a token").exists()
 
 
 def test_revision_numbers_are_unique_per_plan():

@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 
 from planner import services
-from planner.engine import RULES_VERSION, recommend
+from planner.engine import RULES_VERSION, Answers, recommend
 from planner.models import Plan, PlanRevision
-from tests.planner.factories import make_plan
+from tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_share_page_of_an_old_plan_says_which_rules_made_it(client, old):
 def test_share_page_of_an_old_plan_keeps_its_stored_advice(client, old):
     html = text(client.get(f"/p/{old.share_token}/"))
     assert OLD_SUMMARY in html
-    assert recommend(old.plan.answers_obj()).summary not in html
+    assert recommend(Answers.from_dict(old.plan.answers)).summary not in html
 
 
 def test_plan_under_current_rules_shows_no_older_rules_notice(client):
@@ -119,7 +119,7 @@ def test_saving_with_current_rules_adds_a_revision_and_keeps_the_old_one(client,
     plan = Plan.objects.get(pk=old.plan.pk)
     assert (plan.revision, plan.rules_version) == (2, RULES_VERSION)
     assert plan.answers == old.plan.answers
-    assert plan.recommendation == recommend(old.plan.answers_obj()).to_dict()
+    assert plan.recommendation == recommend(Answers.from_dict(old.plan.answers)).to_dict()
     first = PlanRevision.objects.get(plan=plan, number=1)
     assert (first.rules_version, first.recommendation["summary"]) == (OLD, OLD_SUMMARY)
     html = text(client.get(response["Location"]))
@@ -129,7 +129,7 @@ def test_saving_with_current_rules_adds_a_revision_and_keeps_the_old_one(client,
 
 def test_saving_with_current_rules_after_someone_else_saved_changes_nothing(client, old):
     services.update_plan(
-        old.plan, name="Renamed", answers=old.plan.answers_obj(), expected_revision=1
+        old.plan, name="Renamed", answers=Answers.from_dict(old.plan.answers), expected_revision=1
     )
     response = client.post(f"/e/{old.edit_token}/current-rules", {"revision": "1"})
     assert response["Location"] == f"/e/{old.edit_token}/?rules=stale"

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from planner import exports, pdfs, services
+from planner import pdfs, services
+from planner.exports import pdf
 from planner.models import StoredPdf
-from tests.planner.factories import make_answers, make_plan
+from tests.factories import make_answers, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,7 @@ def fake_render(monkeypatch):
         renders.append((page_size, html))
         return f"%PDF fake {len(renders)}".encode()
 
-    monkeypatch.setattr(exports, "_write_pdf", write_pdf)
-    exports._pdf_cache.clear()
+    monkeypatch.setattr(pdf, "_write_pdf", write_pdf)
     return renders
 
 

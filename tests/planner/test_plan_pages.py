@@ -7,7 +7,7 @@ from django.test import Client
 from planner import services
 from planner.engine.summary import ONPREM_LABELS
 from planner.models import Plan
-from tests.planner.factories import CLOUD_ONLY, answers_data, make_answers, make_plan
+from tests.factories import CLOUD_ONLY, answers_data, make_answers, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -338,12 +338,11 @@ def test_answers_are_stored_normalised(saved):
 def test_host_port_and_case_variants_do_not_force_a_new_pdf_render(
     client, saved, settings, monkeypatch
 ):
-    from planner import exports
+    from planner.exports import pdf
 
     settings.ALLOWED_HOSTS = ["localhost"]
     renders = []
-    monkeypatch.setattr(exports, "_write_pdf", lambda html, size: renders.append(html) or b"%PDF")
-    exports._pdf_cache.clear()
+    monkeypatch.setattr(pdf, "_write_pdf", lambda html, size: renders.append(html) or b"%PDF")
     for host in ("localhost:1", "localhost:2", "LOCALHOST:3"):
         assert client.get(f"/p/{saved.share_token}/pdf", HTTP_HOST=host).status_code == 200
     assert len(renders) == 1
@@ -357,3 +356,14 @@ def test_compare_with_a_revision_number_past_64_bits_is_a_400(client, saved, lin
     prefix = "e" if link == "edit" else "p"
     response = client.get(f"/{prefix}/{token}/compare/?from=1&to=9223372036854775808")
     assert response.status_code in (400, 404)
+
+
+def test_a_pdf_over_the_time_limit_is_a_503_with_retry_after(client, saved, settings, caplog):
+    settings.PDF_RENDER_TIMEOUT = 0.001
+    response = client.get(f"/p/{saved.share_token}/pdf")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "took too long" in response.content.decode()
+    assert "PDF render stopped" in caplog.text
+    settings.PDF_RENDER_TIMEOUT = 20
+    assert client.get(f"/p/{saved.share_token}/pdf").content.startswith(b"%PDF")

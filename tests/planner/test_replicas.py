@@ -18,8 +18,8 @@ from django.db import connection
 from pypdf import PdfReader
 
 from planner.models import Plan, StoredPdf
+from tests.factories import answers_data
 from tests.planner import processes
-from tests.planner.factories import answers_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@ import pytest
 
 from planner import services
 from planner.engine.summary import ONPREM_LABELS
-from tests.planner.factories import CLOUD_ONLY, make_answers, make_plan, partner
+from tests.factories import CLOUD_ONLY, make_answers, make_plan, partner
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.planner.factories import CLOUD_ONLY, make_answers, make_plan
+from tests.factories import CLOUD_ONLY, make_answers, make_plan
 
 pytestmark = pytest.mark.django_db
 

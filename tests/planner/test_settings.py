@@ -72,7 +72,7 @@ def test_secret_key_has_a_dev_default_with_debug():
 
 def test_database_defaults_to_sqlite():
     config = database(url="", sqlite_path="/tmp/x.sqlite3", conn_max_age=60)
-    assert config["ENGINE"] == "planner.sqlite"
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
     # Connections are kept: opening one per request cost more than a plan page's query.
     assert config["CONN_MAX_AGE"] == 60
 

@@ -6,8 +6,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from planner.models import StoredPdf
+from tests.factories import make_plan
 from tests.planner import processes
-from tests.planner.factories import make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

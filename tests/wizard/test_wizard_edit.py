@@ -2,10 +2,11 @@
 
 import pytest
 
+from planner.engine import Answers
 from planner.engine.summary import answer_rows
 from planner.services import find_plan_by_edit_token, rotate_edit_token, update_plan
-from tests.planner.factories import make_answers
-from tests.planner.factories import make_plan as make_version_1_plan
+from tests.factories import make_answers
+from tests.factories import make_plan as make_version_1_plan
 from wizard.views import PlanWizard
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_edit_prefills_every_answer(client):
     assert 'value="Contoso mail flow"' in html
     for text in ("mail.contoso.com", "Contoso Bank", "8.8.4.4", "mail.contosobank.com"):
         assert text in html
-    for row in answer_rows(saved.plan.answers_obj()):
+    for row in answer_rows(Answers.from_dict(saved.plan.answers)):
         assert row.answer.split("; ")[0] in html.replace("&#x27;", "'")
 
 

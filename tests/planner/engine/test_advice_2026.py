@@ -9,7 +9,7 @@ import re
 import pytest
 
 from planner.engine import RULES_VERSION, parse_answers, recommend
-from tests.planner.engine.helpers import (
+from tests.factories import (
     E2007,
     E2010,
     E2010_EXACT,
@@ -20,7 +20,7 @@ from tests.planner.engine.helpers import (
     EXO,
     NON_MS,
     SE,
-    plan,
+    recommend_for,
 )
 
 CONTOSO = {
@@ -78,7 +78,7 @@ def tells_to_point_mx_at_microsoft_365(text: str) -> bool:
 
 def test_rules_version_is_2():
     assert RULES_VERSION == 2
-    assert plan().rules_version == 2
+    assert recommend_for().rules_version == 2
 
 
 # --- F1: third-party filter in front: no "MX to Microsoft 365", EF as a script line ------------
@@ -86,7 +86,7 @@ def test_rules_version_is_2():
 
 @pytest.mark.parametrize("filter_partner", [FILTER_IP, FILTER_CERT], ids=["ip", "certificate"])
 def test_f1_filter_in_front_keeps_mx_on_the_service_with_enhanced_filtering(filter_partner):
-    result = plan(partners=[filter_partner])
+    result = recommend_for(partners=[filter_partner])
     assert not any(tells_to_point_mx_at_microsoft_365(t) for t in texts(result))
     step = next(t for t in texts(result, "configure") if "Keep your domains' MX records" in t)
     assert filter_partner["name"] in step
@@ -102,12 +102,12 @@ def test_f1_filter_in_front_keeps_mx_on_the_service_with_enhanced_filtering(filt
 
 
 def test_f1_filter_with_standalone_eop_has_no_mx_switch_step():
-    result = plan(onprem_server=NON_MS, subscription=EOP, partners=[FILTER_IP])
+    result = recommend_for(onprem_server=NON_MS, subscription=EOP, partners=[FILTER_IP])
     assert not any("straight to Exchange Online Protection" in t for t in texts(result))
 
 
 def test_f1_mx_answer_contradicting_the_filter_is_warned():
-    result = plan(mx_points_to="microsoft-365", partners=[FILTER_IP])
+    result = recommend_for(mx_points_to="microsoft-365", partners=[FILTER_IP])
     assert "mx-contradicts-filter" in codes(result)
 
 
@@ -116,7 +116,7 @@ def test_f1_mx_answer_contradicting_the_filter_is_warned():
 
 @pytest.mark.parametrize("subscription", [EXO, EOP])
 def test_f2_exchange_2007_is_a_blocker_with_the_ways_forward(subscription):
-    result = plan(onprem_server=E2007, subscription=subscription, organization=CONTOSO)
+    result = recommend_for(onprem_server=E2007, subscription=subscription, organization=CONTOSO)
     first = result.notes[0]
     assert (first.code, first.severity) == ("exchange-version-blocked", "blocker")
     assert "will not carry mail" in first.text
@@ -143,7 +143,7 @@ VERSIONS = [
 
 @pytest.mark.parametrize(("version", "code", "severity"), VERSIONS)
 def test_f3_each_exchange_version_gets_its_verdict(version, code, severity):
-    result = plan(onprem_server=version, subscription=EXO, hybrid_completed=False)
+    result = recommend_for(onprem_server=version, subscription=EXO, hybrid_completed=False)
     note = next(n for n in result.notes if n.code == code)
     assert note.severity == severity
     assert result.own_servers == "consider-hybrid"  # Table B row 2 applies to each version
@@ -152,7 +152,9 @@ def test_f3_each_exchange_version_gets_its_verdict(version, code, severity):
 
 def test_f3_out_of_support_names_the_report_and_the_upgrade():
     note = next(
-        n for n in plan(onprem_server=E2019, subscription=EOP).notes if n.severity == "warning"
+        n
+        for n in recommend_for(onprem_server=E2019, subscription=EOP).notes
+        if n.severity == "warning"
     )
     assert note.code == "exchange-out-of-support"
     assert "Out-of-date connecting on-premises Exchange servers" in note.text
@@ -161,7 +163,7 @@ def test_f3_out_of_support_names_the_report_and_the_upgrade():
 
 
 def test_f3_current_up_to_date_se_gets_no_version_warning():
-    result = plan(onprem_server=SE, subscription=EOP, onprem_up_to_date=True)
+    result = recommend_for(onprem_server=SE, subscription=EOP, onprem_up_to_date=True)
     assert not {
         "exchange-version-blocked",
         "exchange-out-of-support",
@@ -169,14 +171,14 @@ def test_f3_current_up_to_date_se_gets_no_version_warning():
         "outdated-exchange-throttling",
     } & set(codes(result))
     assert "outdated-exchange-throttling" in codes(
-        plan(onprem_server=SE, subscription=EOP, onprem_up_to_date=False)
+        recommend_for(onprem_server=SE, subscription=EOP, onprem_up_to_date=False)
     )
 
 
 def test_f3_consider_hybrid_names_the_dedicated_app_and_current_updates():
     note = next(
         n
-        for n in plan(onprem_server=SE, subscription=EXO, hybrid_completed=False).notes
+        for n in recommend_for(onprem_server=SE, subscription=EXO, hybrid_completed=False).notes
         if n.code == "consider-hybrid-wizard"
     )
     assert "dedicated Exchange hybrid application" in note.text
@@ -187,13 +189,15 @@ def test_f3_consider_hybrid_names_the_dedicated_app_and_current_updates():
 
 
 def test_f4_sending_certificate_never_becomes_the_outbound_tls_domain():
-    outbound = by_id(plan(partners=[BANK]))["partner-1-outbound"]
+    outbound = by_id(recommend_for(partners=[BANK]))["partner-1-outbound"]
     assert outbound.settings["TlsSettings"] == "CertificateValidation"
     assert "TlsDomain" not in outbound.settings
 
 
 def test_f4_mx_certificate_domain_is_validated():
-    result = plan(partners=[{**BANK, "mx_certificate_domain": "*.mail.protection.outlook.com"}])
+    result = recommend_for(
+        partners=[{**BANK, "mx_certificate_domain": "*.mail.protection.outlook.com"}]
+    )
     outbound = by_id(result)["partner-1-outbound"]
     assert outbound.settings["TlsSettings"] == "DomainValidation"
     assert outbound.settings["TlsDomain"] == "*.mail.protection.outlook.com"
@@ -201,7 +205,7 @@ def test_f4_mx_certificate_domain_is_validated():
 
 
 def test_f4_require_tls_false_gets_no_outbound_connector():
-    result = plan(partners=[{**BANK, "require_tls": False}])
+    result = recommend_for(partners=[{**BANK, "require_tls": False}])
     assert "partner-1-outbound" not in by_id(result)
     assert "partner-outbound-opportunistic" in codes(result)
 
@@ -212,7 +216,7 @@ def test_f4_require_tls_false_gets_no_outbound_connector():
 @pytest.mark.parametrize("onprem", [E2016, NON_MS, E2007])
 def test_f5_host_name_certificate_becomes_the_accepted_domain_wildcard(onprem):
     org = {**CONTOSO, "domains": ["contoso.com", "fabrikam.com"]}
-    result = plan(onprem_server=onprem, subscription=EOP, organization=org)
+    result = recommend_for(onprem_server=onprem, subscription=EOP, organization=org)
     inbound = by_id(result)["own-servers-inbound"]
     assert inbound.settings["TlsSenderCertificateName"] == "*.contoso.com"
     assert "certificate-name-not-accepted-domain" in codes(result)
@@ -226,13 +230,13 @@ def test_f5_host_name_certificate_becomes_the_accepted_domain_wildcard(onprem):
 )
 def test_f5_only_non_accepted_names_are_flagged(certificate, flagged):
     org = {**CONTOSO, "onprem_certificate_domain": certificate}
-    result = plan(onprem_server=NON_MS, subscription=EOP, organization=org)
+    result = recommend_for(onprem_server=NON_MS, subscription=EOP, organization=org)
     assert ("certificate-name-not-accepted-domain" in codes(result)) is flagged
 
 
 def test_f5_without_domains_a_host_name_is_flagged_but_kept():
     org = {"onprem_certificate_domain": "mail.contoso.com"}
-    result = plan(onprem_server=NON_MS, subscription=EOP, organization=org)
+    result = recommend_for(onprem_server=NON_MS, subscription=EOP, organization=org)
     assert by_id(result)["own-servers-inbound"].settings["TlsSenderCertificateName"] == (
         "mail.contoso.com"
     )
@@ -252,7 +256,7 @@ def test_f5_without_domains_a_host_name_is_flagged_but_kept():
     ids=["exchange-no-hcw", "minimal-hcw", "postfix"],
 )
 def test_f6_mixed_mailboxes_get_coexistence_routing(answers):
-    result = plan(subscription=EXO, organization=CONTOSO, **answers)
+    result = recommend_for(subscription=EXO, organization=CONTOSO, **answers)
     assert "coexistence-routing" in codes(result)
     assert any(i.note == "coexistence-routing" for i in result.checklist)
     script = result.powershell["on_premises"]
@@ -261,9 +265,9 @@ def test_f6_mixed_mailboxes_get_coexistence_routing(answers):
 
 def test_f6_full_hybrid_and_eop_get_no_coexistence_note():
     assert "coexistence-routing" not in codes(
-        plan(onprem_server=SE, subscription=EXO, hybrid_completed=True)
+        recommend_for(onprem_server=SE, subscription=EXO, hybrid_completed=True)
     )
-    assert "coexistence-routing" not in codes(plan(onprem_server=SE, subscription=EOP))
+    assert "coexistence-routing" not in codes(recommend_for(onprem_server=SE, subscription=EOP))
 
 
 # --- F7: Minimal and Express create no connectors -----------------------------------------------
@@ -271,7 +275,7 @@ def test_f6_full_hybrid_and_eop_get_no_coexistence_note():
 
 @pytest.mark.parametrize("configuration", ["minimal", "express"])
 def test_f7_minimal_and_express_plan_the_pair_by_hand(configuration):
-    result = plan(
+    result = recommend_for(
         onprem_server=SE,
         subscription=EXO,
         hybrid_completed=True,
@@ -287,7 +291,7 @@ def test_f7_minimal_and_express_plan_the_pair_by_hand(configuration):
 
 @pytest.mark.parametrize("configuration", ["full", None])
 def test_f7_full_reviews_and_the_review_says_what_if_nothing_is_listed(configuration):
-    result = plan(
+    result = recommend_for(
         onprem_server=SE,
         subscription=EXO,
         hybrid_completed=True,
@@ -306,7 +310,7 @@ def test_f7_full_reviews_and_the_review_says_what_if_nothing_is_listed(configura
 
 
 def test_f8_basic_only_devices_are_not_sent_to_smtp_auth():
-    result = plan(
+    result = recommend_for(
         devices={"send_mail": True, "external_recipients": True, "smtp_auth_capable": True}
     )
     assert result.devices.recommended == "smtp-relay"
@@ -323,7 +327,7 @@ def test_f8_basic_only_devices_are_not_sent_to_smtp_auth():
 
 
 def test_f8_unknown_capabilities_do_not_claim_tls_sign_in():
-    result = plan(devices={"send_mail": True})
+    result = recommend_for(devices={"send_mail": True})
     assert result.devices.recommended == "smtp-relay"
     assert not any("can sign in over TLS 1.2" in r.reason for r in result.rules)
     smtp_auth = next(o for o in result.devices.options if o.key == "smtp-auth")
@@ -331,7 +335,9 @@ def test_f8_unknown_capabilities_do_not_claim_tls_sign_in():
 
 
 def test_f8_oauth_devices_get_smtp_auth():
-    result = plan(devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True})
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     assert result.devices.recommended == "smtp-auth"
 
 
@@ -339,7 +345,7 @@ def test_f8_oauth_devices_get_smtp_auth():
 
 
 def test_f9_internal_only_devices_get_the_connector_and_reject_direct_send():
-    result = plan(
+    result = recommend_for(
         devices={
             "send_mail": True,
             "external_recipients": False,
@@ -358,8 +364,8 @@ def test_f9_internal_only_devices_get_the_connector_and_reject_direct_send():
 
 
 def test_f9_every_exchange_online_plan_suggests_reject_direct_send():
-    assert "reject-direct-send" in codes(plan())
-    assert "reject-direct-send" not in codes(plan(onprem_server=NON_MS, subscription=EOP))
+    assert "reject-direct-send" in codes(recommend_for())
+    assert "reject-direct-send" not in codes(recommend_for(onprem_server=NON_MS, subscription=EOP))
 
 
 # --- F10: Enhanced Filtering where MX doesn't point to Microsoft 365 ----------------------------
@@ -367,7 +373,7 @@ def test_f9_every_exchange_online_plan_suggests_reject_direct_send():
 
 def test_f10_mx_on_premises_sets_enhanced_filtering_on_the_on_premises_connector():
     org = {**CONTOSO, "onprem_sending_ips": ["198.51.100.25"]}
-    result = plan(
+    result = recommend_for(
         onprem_server=SE,
         subscription=EXO,
         hybrid_completed=False,
@@ -381,7 +387,7 @@ def test_f10_mx_on_premises_sets_enhanced_filtering_on_the_on_premises_connector
 
 
 def test_f10_hybrid_review_with_mx_on_premises_gets_the_set_inbound_line():
-    result = plan(
+    result = recommend_for(
         onprem_server=SE, subscription=EXO, hybrid_completed=True, mx_points_to="on-premises"
     )
     assert "Set-InboundConnector -EFSkipLastIP $true" in result.powershell["exchange_online"]
@@ -391,13 +397,13 @@ def test_f10_hybrid_review_with_mx_on_premises_gets_the_set_inbound_line():
 
 
 def test_f10_hybrid_review_makes_the_mx_move_a_recommendation():
-    result = plan(onprem_server=SE, subscription=EXO, hybrid_completed=True)
+    result = recommend_for(onprem_server=SE, subscription=EXO, hybrid_completed=True)
     step = next(t for t in texts(result, "configure") if "MX" in t)
     assert "recommended (not required)" in step
 
 
 def test_f10_mx_at_a_third_party_without_a_connector_says_to_create_one():
-    result = plan(mx_points_to="third-party-service")
+    result = recommend_for(mx_points_to="third-party-service")
     assert "enhanced-filtering" in codes(result)
     assert any("sender domain *" in t for t in texts(result, "configure"))
 
@@ -407,7 +413,7 @@ def test_f10_mx_at_a_third_party_without_a_connector_says_to_create_one():
 
 @pytest.mark.parametrize("onprem", [E2016, SE, E2007])
 def test_f11_standalone_eop_with_exchange_gets_the_scl_rules(onprem):
-    result = plan(onprem_server=onprem, subscription=EOP, organization=CONTOSO)
+    result = recommend_for(onprem_server=onprem, subscription=EOP, organization=CONTOSO)
     assert "eop-spam-verdicts" in codes(result)
     script = result.powershell["on_premises"]
     for verdict in ("SFV:SPM", "SFV:SKS", "SFV:SKB"):
@@ -418,7 +424,7 @@ def test_f11_standalone_eop_with_exchange_gets_the_scl_rules(onprem):
 
 
 def test_f11_non_microsoft_server_with_eop_gets_the_header_rule_in_words():
-    script = plan(onprem_server=NON_MS, subscription=EOP).powershell["on_premises"]
+    script = recommend_for(onprem_server=NON_MS, subscription=EOP).powershell["on_premises"]
     assert "SFV:SPM" in script
 
 
@@ -426,7 +432,7 @@ def test_f11_non_microsoft_server_with_eop_gets_the_header_rule_in_words():
 
 
 def test_f12_spf_dkim_dmarc_steps_and_the_spf_guide():
-    result = plan(
+    result = recommend_for(
         onprem_server=E2010,
         subscription=EXO,
         hybrid_completed=False,
@@ -443,7 +449,7 @@ def test_f12_spf_dkim_dmarc_steps_and_the_spf_guide():
 
 
 def test_f13_private_device_addresses_are_accepted_with_an_on_premises_server():
-    result = plan(
+    result = recommend_for(
         onprem_server=SE,
         subscription=EXO,
         hybrid_completed=True,
@@ -457,7 +463,7 @@ def test_f13_private_device_addresses_are_accepted_with_an_on_premises_server():
 
 
 def test_f13_device_ranges_wider_than_one_address_are_warned():
-    result = plan(
+    result = recommend_for(
         onprem_server=SE,
         subscription=EXO,
         hybrid_completed=True,
@@ -465,7 +471,7 @@ def test_f13_device_ranges_wider_than_one_address_are_warned():
     )
     assert "device-relay-ranges" in codes(result)
     assert "device-relay-ranges" not in codes(
-        plan(devices={"send_mail": True, "sending_ips": ["203.0.113.10"]})
+        recommend_for(devices={"send_mail": True, "sending_ips": ["203.0.113.10"]})
     )
 
 
@@ -474,7 +480,7 @@ def test_f13_device_ranges_wider_than_one_address_are_warned():
 
 def test_f14_longest_partner_name_fits_and_stays_unique():
     long_a = "A" * 48
-    result = plan(
+    result = recommend_for(
         partners=[
             {
                 "name": long_a,
@@ -495,13 +501,13 @@ def test_f14_longest_partner_name_fits_and_stays_unique():
 
 
 def test_f15_split_says_either_or():
-    result = plan(partners=[{**BANK, "sender_ips": ["203.0.113.0/24"]}])
+    result = recommend_for(partners=[{**BANK, "sender_ips": ["203.0.113.0/24"]}])
     note = next(n for n in result.notes if n.code == "ip-and-certificate-split")
     assert "either" in note.text
 
 
 def test_f15_no_contradictory_no_connector_note():
-    result = plan(
+    result = recommend_for(
         partners=[
             {
                 "name": "Fabrikam",
@@ -516,7 +522,7 @@ def test_f15_no_contradictory_no_connector_note():
 
 
 def test_f15_restrict_overrides_allow_only_for_shared_domains():
-    result = plan(
+    result = recommend_for(
         partners=[
             {"name": "A", "domains": ["a.com"], "require_tls": True},
             {"name": "B", "domains": ["b.com"], "sender_ips": ["203.0.113.5"]},
@@ -529,9 +535,9 @@ def test_f15_restrict_overrides_allow_only_for_shared_domains():
 
 
 def test_f16_certificate_identified_on_premises_connector_requires_tls():
-    result = plan(onprem_server=SE, subscription=EOP, organization=CONTOSO)
+    result = recommend_for(onprem_server=SE, subscription=EOP, organization=CONTOSO)
     assert by_id(result)["own-servers-inbound"].settings["RequireTls"] is True
-    ip = plan(
+    ip = recommend_for(
         onprem_server=SE,
         subscription=EOP,
         organization={"onprem_sending_ips": ["198.51.100.25"], "identify_by": "ip"},
@@ -543,7 +549,7 @@ def test_f16_certificate_identified_on_premises_connector_requires_tls():
 
 
 def test_f17_hybrid_review_checks_tls_domain_capabilities_and_the_dedicated_app():
-    script = plan(onprem_server=SE, subscription=EXO, hybrid_completed=True).powershell[
+    script = recommend_for(onprem_server=SE, subscription=EXO, hybrid_completed=True).powershell[
         "on_premises"
     ]
     receive = next(line for line in script.splitlines() if line.startswith("Get-ReceiveConnector"))
@@ -557,7 +563,7 @@ def test_f17_hybrid_review_checks_tls_domain_capabilities_and_the_dedicated_app(
 
 
 def test_f18_tbe_note_gives_the_report_the_pause_and_its_guide():
-    result = plan(onprem_server=E2016, subscription=EOP)
+    result = recommend_for(onprem_server=E2016, subscription=EOP)
     note = next(n for n in result.notes if n.code == "outdated-exchange-throttling")
     for detail in (
         "Out-of-date connecting on-premises Exchange servers",
@@ -574,7 +580,7 @@ def test_f18_tbe_note_gives_the_report_the_pause_and_its_guide():
 
 
 def test_f19_dane_mta_sts_and_attribution_rules():
-    result = plan(onprem_server=SE, subscription=EOP, organization=CONTOSO)
+    result = recommend_for(onprem_server=SE, subscription=EOP, organization=CONTOSO)
     dane = next(n for n in result.notes if n.code == "inbound-dane-mta-sts")
     assert "mx.microsoft" in dane.text and "MTA-STS" in dane.text
     relay = next(n for n in result.notes if n.code == "relay-needs-certificate-or-accepted-domains")
@@ -585,7 +591,7 @@ def test_f19_dane_mta_sts_and_attribution_rules():
 
 
 def test_f20a_standalone_eop_tests_internet_mail_only_after_the_mx_switch():
-    result = plan(onprem_server=SE, subscription=EOP, organization=CONTOSO)
+    result = recommend_for(onprem_server=SE, subscription=EOP, organization=CONTOSO)
     phases = [(i.phase, i.text) for i in result.checklist]
     internet = [p for p, t in phases if "from an internet mailbox to an on-premises mailbox" in t]
     assert internet == ["after"]
@@ -604,11 +610,11 @@ def test_f20a_standalone_eop_tests_internet_mail_only_after_the_mx_switch():
     ],
 )
 def test_f20b_cloud_services_mail_note_only_where_hcw_applies(answers, shown):
-    assert ("leave-cloud-services-mail-to-hcw" in codes(plan(**answers))) is shown
+    assert ("leave-cloud-services-mail-to-hcw" in codes(recommend_for(**answers))) is shown
 
 
 def test_f20d_existing_internet_send_connector_is_addressed():
-    result = plan(onprem_server=SE, subscription=EXO, hybrid_completed=False)
+    result = recommend_for(onprem_server=SE, subscription=EXO, hybrid_completed=False)
     assert (
         "Get-SendConnector | Where-Object { $_.AddressSpaces -match '\\*' }"
         in (result.powershell["on_premises"])
@@ -617,7 +623,7 @@ def test_f20d_existing_internet_send_connector_is_addressed():
 
 
 def test_f20e_postfix_steps_name_the_client_certificate():
-    script = plan(
+    script = recommend_for(
         onprem_server=NON_MS,
         subscription=EXO,
         organization={"onprem_certificate_domain": "*.contoso.com"},
@@ -632,7 +638,9 @@ def test_f20e_postfix_steps_name_the_client_certificate():
 
 
 def test_f20f_smtp_auth_guide_has_no_drifting_anchor():
-    result = plan(devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True})
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     url = next(g.url for g in result.guides if g.key == "mfd_option1_smtp_auth")
     assert "#option-1-recommended" not in url
 

@@ -4,7 +4,7 @@ import pytest
 
 from planner.engine.checklist import PHASES
 from planner.engine.guides import GUIDES
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, NONE, partner, plan
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, NONE, bank_partner, recommend_for
 
 ORG = {
     "domains": ["contoso.com"],
@@ -45,8 +45,8 @@ SCENARIOS = [
     pytest.param(
         {
             "partners": [
-                partner(),
-                partner(
+                bank_partner(),
+                bank_partner(
                     name="O'Brien & Sons",
                     domains=["obrien.com"],
                     certificate_domain="mail.obrien.com",
@@ -78,19 +78,19 @@ def _one(result, words, phase=None):
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_checklist_is_ordered_by_phase(given_answers):
-    phases = [PHASES.index(item.phase) for item in plan(**given_answers).checklist]
+    phases = [PHASES.index(item.phase) for item in recommend_for(**given_answers).checklist]
     assert phases == sorted(phases)
 
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_checklist_starts_with_accepted_domains(given_answers):
-    first = plan(**given_answers).checklist[0]
+    first = recommend_for(**given_answers).checklist[0]
     assert (first.phase, first.guide) == ("before", "accepted_domains")
 
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_checklist_guides_are_listed_in_the_plan(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     listed = {g.key for g in result.guides}
     used = {item.guide for item in result.checklist if item.guide}
     assert used <= set(GUIDES)
@@ -99,14 +99,14 @@ def test_checklist_guides_are_listed_in_the_plan(given_answers):
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_checklist_has_one_spf_record_with_the_microsoft_include(given_answers):
-    spf = _one(plan(**given_answers), "v=spf1", "configure")
+    spf = _one(recommend_for(**given_answers), "v=spf1", "configure")
     assert "exactly one SPF" in spf
     assert "include:spf.protection.outlook.com" in spf
 
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_every_connector_to_create_has_a_configure_and_a_test_item(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     for connector in result.connectors:
         if connector.action != "create":
             continue
@@ -117,7 +117,7 @@ def test_every_connector_to_create_has_a_configure_and_a_test_item(given_answers
 
 @pytest.mark.parametrize(("onprem", "subscription"), OWN_SERVERS_MANUAL)
 def test_own_servers_get_certificate_and_firewall_items_before_anything_else(onprem, subscription):
-    result = plan(onprem_server=onprem, subscription=subscription, organization=ORG)
+    result = recommend_for(onprem_server=onprem, subscription=subscription, organization=ORG)
     certificate = _one(result, "CA-signed TLS certificate", "before")
     assert "mail.contoso.com" in certificate
     firewall = _one(result, "TCP 25", "before")
@@ -126,7 +126,7 @@ def test_own_servers_get_certificate_and_firewall_items_before_anything_else(onp
 
 
 def test_spf_lists_the_on_premises_and_device_addresses():
-    result = plan(
+    result = recommend_for(
         onprem_server=E2010,
         subscription=EOP,
         organization=ORG,
@@ -140,20 +140,20 @@ def test_spf_lists_the_on_premises_and_device_addresses():
 
 
 def test_spf_asks_for_the_server_address_when_unknown():
-    spf = _one(plan(onprem_server=NON_MS, subscription=EXO), "v=spf1")
+    spf = _one(recommend_for(onprem_server=NON_MS, subscription=EXO), "v=spf1")
     assert "ip4:<public IP of your on-premises server>" in spf
 
 
 def test_spf_leaves_out_private_addresses_and_says_why():
     org = {**ORG, "onprem_sending_ips": ["20.1.2.3", "10.0.0.5"]}
-    spf = _one(plan(onprem_server=NON_MS, subscription=EXO, organization=org), "v=spf1")
+    spf = _one(recommend_for(onprem_server=NON_MS, subscription=EXO, organization=org), "v=spf1")
     assert "ip4:10.0.0.5" not in spf
     assert "10.0.0.5 is not public" in spf
 
 
 def test_spf_of_smtp_relay_devices_lists_their_address():
     spf = _one(
-        plan(
+        recommend_for(
             devices={
                 "send_mail": True,
                 "smtp_auth_capable": False,
@@ -167,13 +167,13 @@ def test_spf_of_smtp_relay_devices_lists_their_address():
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_mx_item_says_to_copy_the_value_not_guess_it(given_answers):
-    mx = _one(plan(**given_answers), "MX record")
+    mx = _one(recommend_for(**given_answers), "MX record")
     assert "admin center" in mx
     assert "don't work it out yourself" in mx
 
 
 def test_standalone_eop_changes_mx_last_after_the_tests():
-    result = plan(onprem_server=E2010, subscription=EOP, organization=ORG)
+    result = recommend_for(onprem_server=E2010, subscription=EOP, organization=ORG)
     items = list(result.checklist)
     mx = next(i for i in items if "MX record" in i.text)
     assert mx.phase == "after"
@@ -181,7 +181,7 @@ def test_standalone_eop_changes_mx_last_after_the_tests():
 
 
 def test_standalone_eop_locks_port_25_about_72_hours_after_the_mx_change():
-    result = plan(onprem_server=NON_MS, subscription=EOP)
+    result = recommend_for(onprem_server=NON_MS, subscription=EOP)
     lock = _one(result, "72 hours", "after")
     assert "TCP 25" in lock
     items = [i.text for i in result.checklist]
@@ -190,28 +190,28 @@ def test_standalone_eop_locks_port_25_about_72_hours_after_the_mx_change():
 
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
 def test_exchange_online_with_own_servers_points_mx_while_configuring(onprem):
-    assert _one(plan(onprem_server=onprem, subscription=EXO), "MX record", "configure")
+    assert _one(recommend_for(onprem_server=onprem, subscription=EXO), "MX record", "configure")
     # Rules version 2: the only "after" step is the optional Reject Direct Send hardening (F9).
-    after = _texts(plan(onprem_server=onprem, subscription=EXO), "after")
+    after = _texts(recommend_for(onprem_server=onprem, subscription=EXO), "after")
     assert after == [next(t for t in after if "RejectDirectSend" in t)]
 
 
 def test_without_own_servers_there_is_no_firewall_or_certificate_item():
-    result = plan(partners=[partner(certificate_domain="mail.contosobank.com")])
+    result = recommend_for(partners=[bank_partner(certificate_domain="mail.contosobank.com")])
     assert not any("TCP 25" in text for text in _texts(result))
     assert not any("Install a CA-signed" in text for text in _texts(result))
 
 
 @pytest.mark.parametrize("onprem", [E2010, E2007])
 def test_exchange_send_connector_step_points_to_the_on_premises_script(onprem):
-    result = plan(onprem_server=onprem, subscription=EOP)
+    result = recommend_for(onprem_server=onprem, subscription=EOP)
     item = next(i for i in result.checklist if i.guide == "smart_host_send_connector")
     assert item.phase == "configure"
     assert "tenant's MX host" in item.text
 
 
 def test_outbound_test_uses_validation_with_an_address_behind_the_connector():
-    result = plan(onprem_server=E2010, subscription=EOP)
+    result = recommend_for(onprem_server=E2010, subscription=EOP)
     test = _one(result, "“Outbound to on-premises”", "test")
     assert "Validate-OutboundConnector" in test
     assert "a mailbox on your on-premises server" in test
@@ -219,15 +219,17 @@ def test_outbound_test_uses_validation_with_an_address_behind_the_connector():
 
 
 def test_inbound_own_servers_test_uses_message_trace():
-    test = _one(plan(onprem_server=NON_MS, subscription=EXO), "“Inbound from on-premises”", "test")
+    test = _one(
+        recommend_for(onprem_server=NON_MS, subscription=EXO), "“Inbound from on-premises”", "test"
+    )
     assert "external mailbox" in test
     assert "message trace" in test
 
 
 def test_partner_inbound_tests_ask_the_partner_to_send_from_its_domain_and_addresses():
-    result = plan(
+    result = recommend_for(
         partners=[
-            partner(certificate_domain="mail.contosobank.com", sender_ips=["93.184.215.0/24"])
+            bank_partner(certificate_domain="mail.contosobank.com", sender_ips=["93.184.215.0/24"])
         ]
     )
     by_ip = _one(result, "“Contoso Bank inbound (ip)”", "test")
@@ -239,12 +241,12 @@ def test_partner_inbound_tests_ask_the_partner_to_send_from_its_domain_and_addre
 
 
 def test_partner_outbound_test_validates_with_an_address_at_the_partner():
-    test = _one(plan(partners=[partner()]), "“Contoso Bank outbound”", "test")
+    test = _one(recommend_for(partners=[bank_partner()]), "“Contoso Bank outbound”", "test")
     assert "an address at the partner (contosobank.com)" in test
 
 
 def test_relay_devices_are_tested_from_their_address():
-    result = plan(
+    result = recommend_for(
         devices={"send_mail": True, "smtp_auth_capable": False, "sending_ips": ["93.184.216.34"]}
     )
     test = _one(result, "From a device at 93.184.216.34", "test")
@@ -254,13 +256,15 @@ def test_relay_devices_are_tested_from_their_address():
 
 def test_optional_relay_connector_is_marked_as_an_alternative():
     # Rules version 2 (F8): SMTP AUTH is recommended only with OAuth.
-    result = plan(devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True})
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     assert _one(result, "Optional, only if you choose SMTP relay", "configure")
     assert _one(result, "If you created it", "test")
 
 
 def test_devices_relaying_through_exchange_get_relay_and_test_items():
-    result = plan(
+    result = recommend_for(
         onprem_server=E2010,
         subscription=EOP,
         devices={"send_mail": True, "sending_ips": ["93.184.216.34"]},
@@ -272,7 +276,7 @@ def test_devices_relaying_through_exchange_get_relay_and_test_items():
 
 
 def test_hybrid_done_creates_nothing_and_reviews_the_wizard_connectors_afterwards():
-    result = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=True)
+    result = recommend_for(onprem_server=E2010, subscription=EXO, hybrid_completed=True)
     assert not any("Create the connector" in text for text in _texts(result))
     review = next(i for i in result.checklist if i.guide == "hcw")
     assert review.phase == "after"
@@ -280,7 +284,7 @@ def test_hybrid_done_creates_nothing_and_reviews_the_wizard_connectors_afterward
 
 
 def test_cloud_only_without_connectors_checks_dns_only():
-    result = plan()
+    result = recommend_for()
     # Rules version 2 (F12): SPF on its own article, plus DKIM and DMARC.
     assert [i.guide for i in result.checklist] == [
         "accepted_domains",

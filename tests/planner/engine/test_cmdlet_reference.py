@@ -13,7 +13,8 @@ import json
 import pytest
 
 from planner.engine import recommend
-from tests.planner import factories
+from tests import factories
+from tests.factories import bank_partner, engine_answers
 from tests.planner.engine import test_constraints, test_powershell
 from tests.planner.engine.cmdlet_reference import (
     check,
@@ -21,7 +22,6 @@ from tests.planner.engine.cmdlet_reference import (
     reference,
     tokenize,
 )
-from tests.planner.engine.helpers import make_answers, partner
 
 
 def _corpus():
@@ -29,7 +29,7 @@ def _corpus():
     for scenario in test_powershell.SCENARIOS:
         yield scenario.values[0]
     for name in test_powershell.HOSTILE_NAMES:
-        yield {"partners": [partner(name=name, sender_ips=["93.184.215.0/24"])]}
+        yield {"partners": [bank_partner(name=name, sender_ips=["93.184.215.0/24"])]}
     yield factories.answers_data()
 
 
@@ -37,7 +37,7 @@ def _invocations():
     """Distinct invocations over the corpus: {key: (side, invocation, script, answers)}."""
     distinct = {}
     for data in _corpus():
-        result = recommend(make_answers(**data))
+        result = recommend(engine_answers(**data))
         for side, script in result.powershell.items():
             for invocation in invocations(script or ""):
                 key = (

@@ -11,7 +11,7 @@ from planner.engine.guides import GUIDES
 from planner.engine.notes import NOTES
 from planner.engine.rules import RULES
 from planner.engine.validation import is_non_public
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, NONE, make_answers
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, NONE, engine_answers
 
 PARTNER_ONLY = {"RequireTls", "RestrictDomainsToIPAddresses", "RestrictDomainsToCertificate"}
 ONPREM_ONLY_WHEN_TRUE = {
@@ -91,7 +91,7 @@ def _scenarios():
 
 
 SCENARIOS = list(_scenarios())
-PLANS = [(data, recommend(make_answers(**data))) for data in SCENARIOS]
+PLANS = [(data, recommend(engine_answers(**data))) for data in SCENARIOS]
 
 
 def _connectors():
@@ -298,7 +298,7 @@ def _v2_scenarios():
             yield data
 
 
-V2_PLANS = [(data, recommend(make_answers(**data))) for data in _v2_scenarios()]
+V2_PLANS = [(data, recommend(engine_answers(**data))) for data in _v2_scenarios()]
 ALL_PLANS = PLANS + V2_PLANS
 FILTER_STEP = re.compile(
     r"(point|move) (your domains' )?MX( records)? (to|at) Microsoft 365|MX records point to "
@@ -337,7 +337,7 @@ def test_names_fit_64_characters_for_every_accepted_partner_name():
     for length in range(1, 49):
         for base in ("A" * length, ("Ab " * 20)[:length].strip() or "A", "É" * length):
             result = recommend(
-                make_answers(
+                engine_answers(
                     partners=[
                         {
                             "name": base,

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.engine.powershell import ps_quote
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, NONE, partner, plan
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, NONE, bank_partner, recommend_for
 
 ORG = {
     "domains": ["contoso.com"],
@@ -17,7 +17,7 @@ ORG = {
     "onprem_sending_ips": ["20.1.2.3"],
 }
 
-# Every scenario of both decision tables, as keyword arguments for `plan()`.
+# Every scenario of both decision tables, as keyword arguments for `recommend_for()`.
 SCENARIOS = [
     pytest.param({"onprem_server": E2010, "subscription": EOP}, id="2010-eop"),
     pytest.param(
@@ -72,8 +72,8 @@ SCENARIOS = [
     pytest.param(
         {
             "partners": [
-                partner(),
-                partner(
+                bank_partner(),
+                bank_partner(
                     name="O'Brien & Sons",
                     domains=["obrien.com", "*.obrien.net"],
                     certificate_domain="mail.obrien.com",
@@ -201,7 +201,7 @@ def test_ps_quote_round_trips_any_text_as_one_line(value):
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_exchange_online_script_creates_each_planned_connector_once(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     script = result.powershell["exchange_online"]
     create = [c for c in result.connectors if c.action == "create"]
     for cmdlet in ("New-InboundConnector", "New-OutboundConnector"):
@@ -211,7 +211,7 @@ def test_exchange_online_script_creates_each_planned_connector_once(given_answer
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_exchange_online_script_carries_every_planned_setting(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     splats = _splats(result.powershell["exchange_online"])
     create = [c for c in result.connectors if c.action == "create"]
     assert len(splats) == len(create)
@@ -226,7 +226,7 @@ def test_exchange_online_script_carries_every_planned_setting(given_answers):
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_exchange_online_script_validates_each_outbound_connector(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     script = result.powershell["exchange_online"]
     outbound = [c for c in result.connectors if c.action == "create" and c.direction == "outbound"]
     lines = re.findall(
@@ -236,7 +236,7 @@ def test_exchange_online_script_validates_each_outbound_connector(given_answers)
 
 
 def test_exchange_online_script_sets_connector_type_explicitly():
-    script = plan(onprem_server=NON_MS, subscription=EXO).powershell["exchange_online"]
+    script = recommend_for(onprem_server=NON_MS, subscription=EXO).powershell["exchange_online"]
     assert script.count("ConnectorType = 'OnPremises'") == 2
 
 
@@ -245,7 +245,7 @@ def test_on_premises_inbound_connector_carries_no_partner_only_parameters():
     # create exactly the planned settings. Rules version 2: RequireTls $true goes with
     # certificate identification (F16), and a host-name certificate under an accepted domain
     # becomes *.<domain> (F5).
-    result = plan(onprem_server=E2010, subscription=EOP, organization=ORG)
+    result = recommend_for(onprem_server=E2010, subscription=EOP, organization=ORG)
     block = _splats(result.powershell["exchange_online"])["'Inbound from on-premises'"]
     assert block["TlsSenderCertificateName"] == "'*.contoso.com'"
     assert block["RequireTls"] == "$true"
@@ -253,7 +253,7 @@ def test_on_premises_inbound_connector_carries_no_partner_only_parameters():
 
 
 def test_missing_smart_host_becomes_a_placeholder_that_throws():
-    script = plan(onprem_server=E2010, subscription=EOP).powershell["exchange_online"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP).powershell["exchange_online"]
     assert "$OwnServersOutboundSmartHosts = '<FILL IN: " in script
     assert "SmartHosts = $OwnServersOutboundSmartHosts" in script
     guard = next(
@@ -265,20 +265,20 @@ def test_missing_smart_host_becomes_a_placeholder_that_throws():
 
 
 def test_placeholders_are_checked_before_any_connector_is_created():
-    script = plan(onprem_server=E2010, subscription=EOP).powershell["exchange_online"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP).powershell["exchange_online"]
     last_guard = script.rindex("throw 'Fill in")
     assert last_guard < script.index("New-OutboundConnector @params")
     assert last_guard < script.index("New-InboundConnector @params")
 
 
 def test_validation_recipient_is_a_placeholder_that_throws():
-    script = plan(partners=[partner()]).powershell["exchange_online"]
+    script = recommend_for(partners=[bank_partner()]).powershell["exchange_online"]
     assert "$Partner1OutboundTestRecipient = '<FILL IN: " in script
     assert "throw 'Fill in $Partner1OutboundTestRecipient" in script
 
 
 def test_validation_explains_how_to_record_the_result():
-    script = plan(partners=[partner()]).powershell["exchange_online"]
+    script = recommend_for(partners=[bank_partner()]).powershell["exchange_online"]
     assert (
         "# If it passed: Set-OutboundConnector -Identity 'Contoso Bank outbound' "
         "-IsValidated $true -LastValidationTimestamp (Get-Date).ToUniversalTime()"
@@ -286,7 +286,7 @@ def test_validation_explains_how_to_record_the_result():
 
 
 def test_hybrid_done_script_reviews_the_wizard_connectors_and_creates_none():
-    script = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=True).powershell[
+    script = recommend_for(onprem_server=E2010, subscription=EXO, hybrid_completed=True).powershell[
         "exchange_online"
     ]
     assert "Get-InboundConnector | Where-Object { $_.ConnectorSource -eq 'HybridWizard' }" in script
@@ -297,11 +297,11 @@ def test_hybrid_done_script_reviews_the_wizard_connectors_and_creates_none():
 
 
 def test_exchange_online_script_is_empty_when_nothing_is_planned():
-    assert plan().powershell["exchange_online"] == ""
+    assert recommend_for().powershell["exchange_online"] == ""
 
 
 def test_relay_connector_is_off_by_default_when_another_device_option_fits():
-    script = plan(
+    script = recommend_for(
         devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
     ).powershell["exchange_online"]
     assert "$CreateDeviceRelayConnector = $false" in script
@@ -310,7 +310,7 @@ def test_relay_connector_is_off_by_default_when_another_device_option_fits():
 
 
 def test_relay_connector_is_created_when_smtp_relay_fits():
-    script = plan(
+    script = recommend_for(
         devices={"send_mail": True, "smtp_auth_capable": False, "sending_ips": ["93.184.216.34"]}
     ).powershell["exchange_online"]
     assert "CreateDeviceRelayConnector" not in script
@@ -322,14 +322,14 @@ def test_relay_connector_is_created_when_smtp_relay_fits():
 
 
 def test_on_premises_script_is_none_without_an_on_premises_server():
-    assert plan(partners=[partner()]).powershell["on_premises"] is None
+    assert recommend_for(partners=[bank_partner()]).powershell["on_premises"] is None
 
 
 @pytest.mark.parametrize("subscription", [EOP, EXO])
 def test_exchange_send_connector_goes_to_the_tenant_mx_over_tls(subscription):
-    script = plan(onprem_server=E2010, subscription=subscription, organization=ORG).powershell[
-        "on_premises"
-    ]
+    script = recommend_for(
+        onprem_server=E2010, subscription=subscription, organization=ORG
+    ).powershell["on_premises"]
     assert "New-SendConnector @params" in script
     for line in (
         "    AddressSpaces = '*'",
@@ -344,7 +344,9 @@ def test_exchange_send_connector_goes_to_the_tenant_mx_over_tls(subscription):
 
 
 def test_tenant_mx_host_is_never_derived_from_the_domain():
-    script = plan(onprem_server=E2010, subscription=EOP, organization=ORG).powershell["on_premises"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP, organization=ORG).powershell[
+        "on_premises"
+    ]
     assert "contoso-com" not in script
     assert "$TenantMxHost = '<FILL IN: " in script
     assert "Settings > Domains" in script
@@ -352,7 +354,9 @@ def test_tenant_mx_host_is_never_derived_from_the_domain():
 
 
 def test_cloud_services_mail_is_marked_exchange_2013_or_later():
-    lines = plan(onprem_server=E2010, subscription=EOP).powershell["on_premises"].splitlines()
+    lines = (
+        recommend_for(onprem_server=E2010, subscription=EOP).powershell["on_premises"].splitlines()
+    )
     at = lines.index("    CloudServicesMailEnabled = $true")
     assert lines[at - 2].startswith(
         "    # Exchange 2013 or later only: remove this line on Exchange 2010."
@@ -361,13 +365,15 @@ def test_cloud_services_mail_is_marked_exchange_2013_or_later():
 
 def test_wildcard_certificate_leaves_the_fqdn_to_fill_in():
     org = {**ORG, "onprem_certificate_domain": "*.contoso.com"}
-    script = plan(onprem_server=E2010, subscription=EOP, organization=org).powershell["on_premises"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP, organization=org).powershell[
+        "on_premises"
+    ]
     assert "Fqdn = $CertificateHostName" in script
     assert "*.contoso.com" not in script
 
 
 def test_exchange_receive_connector_presents_the_certificate_in_issuer_subject_form():
-    script = plan(onprem_server=E2010, subscription=EOP).powershell["on_premises"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP).powershell["on_premises"]
     assert (
         "Set-ReceiveConnector -Identity ('{0}\\Default Frontend {0}' -f $ExchangeServer) "
         "-TlsCertificateName $TlsCertificateName"
@@ -377,7 +383,9 @@ def test_exchange_receive_connector_presents_the_certificate_in_issuer_subject_f
 
 
 def test_exchange_2007_script_uses_only_parameters_2007_has():
-    script = plan(onprem_server=E2007, subscription=EXO, organization=ORG).powershell["on_premises"]
+    script = recommend_for(onprem_server=E2007, subscription=EXO, organization=ORG).powershell[
+        "on_premises"
+    ]
     code = "\n".join(_code_lines(script))
     assert "New-SendConnector @params" in script
     assert "TlsAuthLevel" not in code
@@ -389,7 +397,7 @@ def test_exchange_2007_script_uses_only_parameters_2007_has():
 
 
 def test_hybrid_done_on_premises_script_reviews_and_creates_nothing():
-    script = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=True).powershell[
+    script = recommend_for(onprem_server=E2010, subscription=EXO, hybrid_completed=True).powershell[
         "on_premises"
     ]
     assert "Get-HybridConfiguration" in script
@@ -400,9 +408,9 @@ def test_hybrid_done_on_premises_script_reviews_and_creates_nothing():
 
 @pytest.mark.parametrize("subscription", [EOP, EXO])
 def test_non_microsoft_server_gets_steps_in_words_as_comments(subscription):
-    script = plan(onprem_server=NON_MS, subscription=subscription, organization=ORG).powershell[
-        "on_premises"
-    ]
+    script = recommend_for(
+        onprem_server=NON_MS, subscription=subscription, organization=ORG
+    ).powershell["on_premises"]
     assert all(line.startswith("#") for line in script.splitlines())
     assert "smart host" in script
     assert "Settings > Domains" in script
@@ -410,7 +418,7 @@ def test_non_microsoft_server_gets_steps_in_words_as_comments(subscription):
 
 
 def test_devices_relaying_through_exchange_get_a_restricted_relay_connector():
-    script = plan(
+    script = recommend_for(
         onprem_server=E2010,
         subscription=EOP,
         devices={"send_mail": True, "sending_ips": ["93.184.216.34"]},
@@ -423,16 +431,16 @@ def test_devices_relaying_through_exchange_get_a_restricted_relay_connector():
 
 
 def test_relay_connector_addresses_are_a_placeholder_when_unknown():
-    script = plan(onprem_server=E2007, subscription=EOP, devices={"send_mail": True}).powershell[
-        "on_premises"
-    ]
+    script = recommend_for(
+        onprem_server=E2007, subscription=EOP, devices={"send_mail": True}
+    ).powershell["on_premises"]
     assert "-RemoteIPRanges $DeviceAddresses" in script
     assert "($CreateDeviceRelayConnector -and " in script
     assert "-TransportRole" not in "\n".join(_code_lines(script))
 
 
 def test_no_relay_connector_without_devices():
-    script = plan(onprem_server=E2010, subscription=EOP).powershell["on_premises"]
+    script = recommend_for(onprem_server=E2010, subscription=EOP).powershell["on_premises"]
     assert "New-ReceiveConnector" not in script
 
 
@@ -448,16 +456,18 @@ HOSTILE_NAMES = [
 
 
 def test_partner_name_apostrophe_is_doubled_in_the_script():
-    script = plan(partners=[partner(name="O'Brien & Sons")]).powershell["exchange_online"]
+    script = recommend_for(partners=[bank_partner(name="O'Brien & Sons")]).powershell[
+        "exchange_online"
+    ]
     assert "    Name = 'O''Brien & Sons inbound'" in script
     assert "Validate-OutboundConnector -Identity 'O''Brien & Sons outbound'" in script
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_partner_name_never_reaches_code(name):
-    result = plan(
+    result = recommend_for(
         partners=[
-            partner(
+            bank_partner(
                 name=name, certificate_domain="mail.contosobank.com", sender_ips=["93.184.215.0/24"]
             )
         ]
@@ -469,7 +479,7 @@ def test_hostile_partner_name_never_reaches_code(name):
 
 @pytest.mark.parametrize("given_answers", SCENARIOS)
 def test_every_script_line_closes_its_strings_and_interpolates_nothing(given_answers):
-    result = plan(**given_answers)
+    result = recommend_for(**given_answers)
     for script in result.powershell.values():
         for line in _code_lines(script or ""):
             assert '"' not in line
@@ -477,7 +487,7 @@ def test_every_script_line_closes_its_strings_and_interpolates_nothing(given_ans
 
 def test_non_microsoft_server_identified_by_ip_is_told_to_send_from_those_addresses():
     org = {**ORG, "identify_by": "ip"}
-    script = plan(onprem_server=NON_MS, subscription=EXO, organization=org).powershell[
+    script = recommend_for(onprem_server=NON_MS, subscription=EXO, organization=org).powershell[
         "on_premises"
     ]
     assert "Send to Microsoft 365 from 20.1.2.3" in script

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, partner, plan
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, bank_partner, recommend_for
 
 
 def codes(result):
@@ -64,7 +64,7 @@ DEVICE_CASES = [
 
 @pytest.mark.parametrize(("answers", "option"), DEVICE_CASES)
 def test_cloud_only_devices_get_one_recommended_option(answers, option):
-    result = plan(devices={"send_mail": True, **answers})
+    result = recommend_for(devices={"send_mail": True, **answers})
     assert result.devices.recommended == option
     verdicts = {o.key: o.verdict for o in result.devices.options}
     assert list(verdicts.values()).count("recommended") == 1
@@ -73,13 +73,13 @@ def test_cloud_only_devices_get_one_recommended_option(answers, option):
 
 @pytest.mark.parametrize(("answers", "option"), DEVICE_CASES)
 def test_cloud_only_devices_list_the_relay_connector_as_optional(answers, option):
-    result = plan(devices={"send_mail": True, **answers})
+    result = recommend_for(devices={"send_mail": True, **answers})
     relay = by_id(result)["device-relay-inbound"]
     assert (relay.required, relay.action, relay.connector_type) == (False, "create", "OnPremises")
 
 
 def test_direct_send_is_unsuitable_for_external_recipients():
-    result = plan(
+    result = recommend_for(
         devices={"send_mail": True, "external_recipients": True, "smtp_auth_capable": False}
     )
     assert {o.key: o.verdict for o in result.devices.options}["direct-send"] == "unsuitable"
@@ -87,7 +87,7 @@ def test_direct_send_is_unsuitable_for_external_recipients():
 
 def test_internal_only_devices_get_the_relay_connector_and_reject_direct_send():
     # Rules version 2 (F9): direct send is a last resort, never the recommendation.
-    result = plan(
+    result = recommend_for(
         devices={"send_mail": True, "external_recipients": False, "smtp_auth_capable": False}
     )
     assert "reject-direct-send" in codes(result)
@@ -97,7 +97,9 @@ def test_internal_only_devices_get_the_relay_connector_and_reject_direct_send():
 
 
 def test_smtp_auth_warns_about_limits_and_basic_auth_retirement():
-    result = plan(devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True})
+    result = recommend_for(
+        devices={"send_mail": True, "smtp_auth_capable": True, "oauth_capable": True}
+    )
     assert {
         "smtp-auth-limits",
         "smtp-auth-disabled-by-default",
@@ -106,7 +108,7 @@ def test_smtp_auth_warns_about_limits_and_basic_auth_retirement():
 
 
 def test_smtp_relay_uses_the_device_ips():
-    result = plan(
+    result = recommend_for(
         devices={
             "send_mail": True,
             "external_recipients": True,
@@ -121,7 +123,7 @@ def test_smtp_relay_uses_the_device_ips():
 
 
 def test_smtp_relay_without_ips_asks_for_them():
-    result = plan(
+    result = recommend_for(
         devices={"send_mail": True, "external_recipients": True, "smtp_auth_capable": False}
     )
     relay = by_id(result)["device-relay-inbound"]
@@ -133,21 +135,21 @@ def test_smtp_relay_without_ips_asks_for_them():
 
 @pytest.mark.parametrize("onprem", [E2010, E2007, NON_MS])
 def test_devices_relay_through_an_on_premises_server(onprem):
-    result = plan(onprem_server=onprem, subscription=EOP, devices={"send_mail": True})
+    result = recommend_for(onprem_server=onprem, subscription=EOP, devices={"send_mail": True})
     assert result.devices.recommended == "onprem-relay"
     assert "device-relay-inbound" not in by_id(result)
     assert "devices-relay-via-onprem" in codes(result)
 
 
 def test_no_device_advice_without_devices():
-    assert plan().devices is None
+    assert recommend_for().devices is None
 
 
 # --- partners (§4.6) ------------------------------------------------------------------------
 
 
 def test_partner_requiring_tls_gets_domain_scoped_connectors_both_ways():
-    result = plan(partners=[partner()])
+    result = recommend_for(partners=[bank_partner()])
     connectors = by_id(result)
     assert connectors["partner-1-inbound"].settings == {
         "Name": "Contoso Bank inbound",
@@ -165,7 +167,9 @@ def test_partner_requiring_tls_gets_domain_scoped_connectors_both_ways():
 
 
 def test_partner_certificate_restricts_by_certificate_and_requires_tls():
-    result = plan(partners=[partner(require_tls=False, certificate_domain="mail.contosobank.com")])
+    result = recommend_for(
+        partners=[bank_partner(require_tls=False, certificate_domain="mail.contosobank.com")]
+    )
     inbound = by_id(result)["partner-1-inbound-certificate"]
     assert inbound.settings["TlsSenderCertificateName"] == "mail.contosobank.com"
     assert inbound.settings["RestrictDomainsToCertificate"] is True
@@ -174,18 +178,20 @@ def test_partner_certificate_restricts_by_certificate_and_requires_tls():
 
 def test_partner_mx_certificate_makes_outbound_validate_the_domain():
     # Rules version 2 (F4): only the receiving (MX) certificate name goes in TlsDomain.
-    result = plan(
-        partners=[partner(mx_certificate_domain="*.contosobank.com", direction="outbound")]
+    result = recommend_for(
+        partners=[bank_partner(mx_certificate_domain="*.contosobank.com", direction="outbound")]
     )
     assert by_id(result)["partner-1-outbound"].settings["TlsSettings"] == "DomainValidation"
     assert by_id(result)["partner-1-outbound"].settings["TlsDomain"] == "*.contosobank.com"
-    sending = plan(partners=[partner(certificate_domain="*.contosobank.com")])
+    sending = recommend_for(partners=[bank_partner(certificate_domain="*.contosobank.com")])
     assert by_id(sending)["partner-1-outbound"].settings["TlsSettings"] == "CertificateValidation"
     assert "TlsDomain" not in by_id(sending)["partner-1-outbound"].settings
 
 
 def test_partner_ips_restrict_by_ip():
-    result = plan(partners=[partner(sender_ips=["203.0.113.0/24"], require_tls=False)])
+    result = recommend_for(
+        partners=[bank_partner(sender_ips=["203.0.113.0/24"], require_tls=False)]
+    )
     inbound = by_id(result)["partner-1-inbound-ip"]
     assert inbound.settings["SenderIPAddresses"] == ["203.0.113.0/24"]
     assert inbound.settings["RestrictDomainsToIPAddresses"] is True
@@ -193,8 +199,10 @@ def test_partner_ips_restrict_by_ip():
 
 
 def test_partner_with_ips_and_certificate_gets_two_inbound_connectors():
-    result = plan(
-        partners=[partner(certificate_domain="mail.contosobank.com", sender_ips=["203.0.113.7"])]
+    result = recommend_for(
+        partners=[
+            bank_partner(certificate_domain="mail.contosobank.com", sender_ips=["203.0.113.7"])
+        ]
     )
     inbound = [c for c in result.connectors if c.cmdlet == "New-InboundConnector"]
     assert [c.id for c in inbound] == ["partner-1-inbound-certificate", "partner-1-inbound-ip"]
@@ -204,44 +212,46 @@ def test_partner_with_ips_and_certificate_gets_two_inbound_connectors():
 
 
 def test_partner_asking_for_nothing_gets_no_connector():
-    result = plan(partners=[partner(require_tls=False)])
+    result = recommend_for(partners=[bank_partner(require_tls=False)])
     assert result.connectors == ()
     assert result.connectors_needed == "none"
     assert "partner-no-connector-needed" in codes(result)
 
 
 def test_inbound_only_partner_gets_no_outbound_connector():
-    result = plan(partners=[partner(direction="inbound")])
+    result = recommend_for(partners=[bank_partner(direction="inbound")])
     assert [c.id for c in result.connectors] == ["partner-1-inbound"]
 
 
 def test_allow_by_domain_beside_restricting_partner_connector_is_warned():
     # Rules version 2 (F15c): only when they share a sender domain.
-    result = plan(
+    result = recommend_for(
         partners=[
-            partner(domains=["contosobank.com"]),
-            partner(name="Fabrikam", domains=["*.contosobank.com"], sender_ips=["192.0.2.5"]),
+            bank_partner(domains=["contosobank.com"]),
+            bank_partner(name="Fabrikam", domains=["*.contosobank.com"], sender_ips=["192.0.2.5"]),
         ]
     )
     assert "restrict-overrides-allow" in codes(result)
-    unrelated = plan(
+    unrelated = recommend_for(
         partners=[
-            partner(),
-            partner(name="Fabrikam", domains=["fabrikam.com"], sender_ips=["192.0.2.5"]),
+            bank_partner(),
+            bank_partner(name="Fabrikam", domains=["fabrikam.com"], sender_ips=["192.0.2.5"]),
         ]
     )
     assert "restrict-overrides-allow" not in codes(unrelated)
 
 
 def test_only_restricting_partner_connectors_are_not_warned():
-    result = plan(partners=[partner(sender_ips=["192.0.2.5"])])
+    result = recommend_for(partners=[bank_partner(sender_ips=["192.0.2.5"])])
     assert "restrict-overrides-allow" not in codes(result)
 
 
 def test_all_senders_partner_warns_about_lost_mail_and_enhanced_filtering():
-    result = plan(
+    result = recommend_for(
         partners=[
-            partner(name="Filter", domains=["*"], direction="inbound", sender_ips=["192.0.2.5"])
+            bank_partner(
+                name="Filter", domains=["*"], direction="inbound", sender_ips=["192.0.2.5"]
+            )
         ]
     )
     # Rules version 2 (F1, F10): the note is enhanced-filtering, and it is a setting too.
@@ -250,18 +260,23 @@ def test_all_senders_partner_warns_about_lost_mail_and_enhanced_filtering():
 
 
 def test_private_partner_address_is_warned():
-    assert "private-ip-address" in codes(plan(partners=[partner(sender_ips=["10.5.3.2/24"])]))
+    assert "private-ip-address" in codes(
+        recommend_for(partners=[bank_partner(sender_ips=["10.5.3.2/24"])])
+    )
 
 
 def test_two_partners_keep_their_order():
-    result = plan(
-        partners=[partner(name="A", domains=["a.com"]), partner(name="B", domains=["b.com"])]
+    result = recommend_for(
+        partners=[
+            bank_partner(name="A", domains=["a.com"]),
+            bank_partner(name="B", domains=["b.com"]),
+        ]
     )
     assert [c.partner for c in result.connectors] == ["A", "A", "B", "B"]
 
 
 def test_several_outbound_connectors_warn_about_overlapping_scopes():
-    result = plan(onprem_server=NON_MS, partners=[partner()])
+    result = recommend_for(onprem_server=NON_MS, partners=[bank_partner()])
     # Rules version 2: validation is the checklist's test steps, no longer a note as well.
     assert "overlapping-scopes" in codes(result)
     assert any("Validate-OutboundConnector" in i.text for i in result.checklist)
@@ -271,7 +286,7 @@ def test_several_outbound_connectors_warn_about_overlapping_scopes():
 
 
 def test_own_server_details_fill_the_connectors():
-    result = plan(
+    result = recommend_for(
         onprem_server=NON_MS,
         subscription=EXO,
         organization={
@@ -301,7 +316,7 @@ def test_own_server_details_fill_the_connectors():
 
 
 def test_missing_own_server_details_become_fill_ins():
-    result = plan(onprem_server=NON_MS)
+    result = recommend_for(onprem_server=NON_MS)
     fill = {c.id: [f.parameter for f in c.fill_in] for c in result.connectors}
     assert fill == {
         "own-servers-outbound": ["SmartHosts"],
@@ -311,7 +326,9 @@ def test_missing_own_server_details_become_fill_ins():
 
 
 def test_ips_alone_identify_the_server_by_ip_and_warn_about_relay_limits():
-    result = plan(onprem_server=E2007, organization={"onprem_sending_ips": ["198.51.100.25"]})
+    result = recommend_for(
+        onprem_server=E2007, organization={"onprem_sending_ips": ["198.51.100.25"]}
+    )
     inbound = by_id(result)["own-servers-inbound"]
     assert inbound.settings["SenderIPAddresses"] == ["198.51.100.25"]
     assert "TlsSenderCertificateName" not in inbound.settings
@@ -319,7 +336,7 @@ def test_ips_alone_identify_the_server_by_ip_and_warn_about_relay_limits():
 
 
 def test_certificate_is_preferred_when_both_are_given():
-    result = plan(
+    result = recommend_for(
         onprem_server=E2007,
         organization={
             "onprem_sending_ips": ["198.51.100.25"],
@@ -330,7 +347,7 @@ def test_certificate_is_preferred_when_both_are_given():
 
 
 def test_explicit_ip_choice_wins_over_certificate():
-    result = plan(
+    result = recommend_for(
         onprem_server=E2007,
         organization={
             "onprem_sending_ips": ["198.51.100.25"],
@@ -342,7 +359,7 @@ def test_explicit_ip_choice_wins_over_certificate():
 
 
 def test_certificate_outside_the_accepted_domains_is_warned():
-    result = plan(
+    result = recommend_for(
         onprem_server=NON_MS,
         organization={"domains": ["contoso.com"], "onprem_certificate_domain": "mail.fabrikam.com"},
     )
@@ -350,7 +367,7 @@ def test_certificate_outside_the_accepted_domains_is_warned():
 
 
 def test_certificate_in_a_subdomain_of_an_accepted_domain_is_fine():
-    result = plan(
+    result = recommend_for(
         onprem_server=NON_MS,
         organization={
             "domains": ["contoso.com"],
@@ -362,20 +379,20 @@ def test_certificate_in_a_subdomain_of_an_accepted_domain_is_fine():
 
 @pytest.mark.parametrize(("onprem", "subscription"), [(E2007, EXO), (NON_MS, EXO)])
 def test_treat_as_internal_is_explained_but_never_set(onprem, subscription):
-    result = plan(onprem_server=onprem, subscription=subscription)
+    result = recommend_for(onprem_server=onprem, subscription=subscription)
     assert "treat-messages-as-internal" in codes(result)
     assert all("TreatMessagesAsInternal" not in c.settings for c in result.connectors)
 
 
 def test_blockers_then_warnings_come_before_information():
-    severities = [n.severity for n in plan(onprem_server=E2007).notes]
+    severities = [n.severity for n in recommend_for(onprem_server=E2007).notes]
     order = {"blocker": 0, "warning": 1, "info": 2}
     assert severities == sorted(severities, key=order.__getitem__)
     assert severities[0] == "blocker"
 
 
 def test_to_dict_has_the_contract_fields():
-    data = plan(onprem_server=E2010, subscription=EXO, hybrid_completed=False).to_dict()
+    data = recommend_for(onprem_server=E2010, subscription=EXO, hybrid_completed=False).to_dict()
     assert {"connectors_needed", "own_servers", "connectors", "guides", "notes"} <= set(data)
     connector = data["connectors"][0]
     assert {

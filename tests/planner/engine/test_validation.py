@@ -10,7 +10,7 @@ from planner.engine.validation import (
     clean_plan_name,
     clean_sender_ip,
 )
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NONE, partner
+from tests.factories import E2007, E2010, EOP, EXO, NONE, bank_partner
 
 
 def errors_of(data):
@@ -103,17 +103,17 @@ BAD = [
         id="partners-not-list",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner()] * 51},
+        {"onprem_server": NONE, "subscription": EXO, "partners": [bank_partner()] * 51},
         "answers.partners",
         id="too-many-partners",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner(name="")]},
+        {"onprem_server": NONE, "subscription": EXO, "partners": [bank_partner(name="")]},
         "answers.partners.0.name",
         id="partner-name-empty",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner(domains=[])]},
+        {"onprem_server": NONE, "subscription": EXO, "partners": [bank_partner(domains=[])]},
         "answers.partners.0.domains",
         id="partner-no-domains",
     ),
@@ -121,23 +121,31 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(domains=["ok.com", "contoso.*.com"])],
+            "partners": [bank_partner(domains=["ok.com", "contoso.*.com"])],
         },
         "answers.partners.0.domains.1",
         id="embedded-wildcard",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner(domains=["*"])]},
+        {"onprem_server": NONE, "subscription": EXO, "partners": [bank_partner(domains=["*"])]},
         "answers.partners.0.domains.0",
         id="star-needs-inbound",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner(direction="sideways")]},
+        {
+            "onprem_server": NONE,
+            "subscription": EXO,
+            "partners": [bank_partner(direction="sideways")],
+        },
         "answers.partners.0.direction",
         id="direction-unknown",
     ),
     pytest.param(
-        {"onprem_server": NONE, "subscription": EXO, "partners": [partner(require_tls="true")]},
+        {
+            "onprem_server": NONE,
+            "subscription": EXO,
+            "partners": [bank_partner(require_tls="true")],
+        },
         "answers.partners.0.require_tls",
         id="require-tls-not-bool",
     ),
@@ -145,7 +153,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(sender_ips=["203.0.113.1", "2001:db8::1"])],
+            "partners": [bank_partner(sender_ips=["203.0.113.1", "2001:db8::1"])],
         },
         "answers.partners.0.sender_ips.1",
         id="ipv6",
@@ -154,7 +162,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(sender_ips=["203.0.113.1-203.0.113.9"])],
+            "partners": [bank_partner(sender_ips=["203.0.113.1-203.0.113.9"])],
         },
         "answers.partners.0.sender_ips.0",
         id="ip-range",
@@ -163,7 +171,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(sender_ips=["203.0.112.0/23"])],
+            "partners": [bank_partner(sender_ips=["203.0.112.0/23"])],
         },
         "answers.partners.0.sender_ips.0",
         id="prefix-too-short",
@@ -172,7 +180,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(certificate_domain="*contoso.com")],
+            "partners": [bank_partner(certificate_domain="*contoso.com")],
         },
         "answers.partners.0.certificate_domain",
         id="bad-certificate-domain",
@@ -181,7 +189,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(), partner(name="Other")],
+            "partners": [bank_partner(), bank_partner(name="Other")],
         },
         "answers.partners.1.domains.0",
         id="domain-in-two-partners",
@@ -190,7 +198,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(), partner(domains=["x.com"])],
+            "partners": [bank_partner(), bank_partner(domains=["x.com"])],
         },
         "answers.partners.1.name",
         id="duplicate-partner-name",
@@ -239,7 +247,7 @@ def test_bad_input_is_reported_at_its_field_path(data, path):
 
 def test_every_problem_is_reported_at_once():
     errors = errors_of(
-        {"onprem_server": "x", "subscription": "y", "partners": [partner(sender_ips=["::1"])]}
+        {"onprem_server": "x", "subscription": "y", "partners": [bank_partner(sender_ips=["::1"])]}
     )
     assert {
         "answers.onprem_server",
@@ -368,7 +376,7 @@ def test_stored_answers_rebuild_exactly_without_validation():
             "subscription": EXO,
             "organization": {"domains": ["contoso.com"], "onprem_sending_ips": ["198.51.100.0/24"]},
             "devices": {"send_mail": True, "smtp_auth_capable": True},
-            "partners": [partner(sender_ips=["203.0.113.7"])],
+            "partners": [bank_partner(sender_ips=["203.0.113.7"])],
         }
     )
     from planner.engine import Answers

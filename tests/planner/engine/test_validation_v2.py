@@ -9,7 +9,7 @@ from planner.engine.answers import (
     HYBRID_CONFIGURATIONS,
     MX_TARGETS,
 )
-from tests.planner.engine.helpers import (
+from tests.factories import (
     E2007,
     E2010,
     E2013,
@@ -20,7 +20,7 @@ from tests.planner.engine.helpers import (
     NON_MS,
     NONE,
     SE,
-    partner,
+    bank_partner,
 )
 
 
@@ -87,7 +87,7 @@ GOOD = [
     {
         "onprem_server": NONE,
         "subscription": EXO,
-        "partners": [partner(mx_certificate_domain="*.contosobank.com")],
+        "partners": [bank_partner(mx_certificate_domain="*.contosobank.com")],
     },
 ]
 
@@ -188,7 +188,9 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(direction="inbound", mx_certificate_domain="mx.contosobank.com")],
+            "partners": [
+                bank_partner(direction="inbound", mx_certificate_domain="mx.contosobank.com")
+            ],
         },
         "answers.partners.0.mx_certificate_domain",
         id="mx-certificate-inbound-only",
@@ -197,7 +199,7 @@ BAD = [
         {
             "onprem_server": NONE,
             "subscription": EXO,
-            "partners": [partner(mx_certificate_domain="not a domain")],
+            "partners": [bank_partner(mx_certificate_domain="not a domain")],
         },
         "answers.partners.0.mx_certificate_domain",
         id="mx-certificate-invalid",
@@ -251,7 +253,7 @@ def test_round_trip_keeps_the_new_fields():
             "onprem_up_to_date": False,
             "mx_points_to": "on-premises",
             "devices": {"send_mail": True, "oauth_capable": True, "sending_ips": ["192.168.1.20"]},
-            "partners": [partner(mx_certificate_domain="mx.contosobank.com")],
+            "partners": [bank_partner(mx_certificate_domain="mx.contosobank.com")],
         }
     )
     data = answers.to_dict()

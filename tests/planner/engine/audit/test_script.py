@@ -3,6 +3,7 @@
 import pytest
 
 from planner.engine.audit import audit_script, changes, compare
+from tests.factories import E2007, E2010, EOP, EXO, NON_MS, bank_partner, recommend_for
 from tests.planner.engine.audit.audit_helpers import (
     apply,
     current,
@@ -11,7 +12,6 @@ from tests.planner.engine.audit.audit_helpers import (
     plan_dict,
     sample,
 )
-from tests.planner.engine.helpers import E2007, E2010, EOP, EXO, NON_MS, partner, plan
 
 
 def test_connector_with_other_settings_gets_set_with_only_those():
@@ -47,7 +47,7 @@ def test_connector_names_are_quoted_for_powershell():
 
 
 def test_value_to_fill_in_becomes_a_guarded_placeholder():
-    rec = plan(
+    rec = recommend_for(
         devices={"send_mail": True, "smtp_auth_capable": False, "external_recipients": True}
     ).to_dict()
     script = audit_script(rec, compare(rec, current(exo_export())))
@@ -92,8 +92,10 @@ PLANS = [
     pytest.param(
         {
             "partners": [
-                partner(direction="both", certificate_domain="mail.contosobank.com"),
-                partner(name="Fabrikam", domains=["fabrikam.com"], sender_ips=["198.51.100.0/24"]),
+                bank_partner(direction="both", certificate_domain="mail.contosobank.com"),
+                bank_partner(
+                    name="Fabrikam", domains=["fabrikam.com"], sender_ips=["198.51.100.0/24"]
+                ),
             ]
         },
         id="partners",
@@ -115,7 +117,7 @@ PLANS = [
 @pytest.mark.parametrize("answers", PLANS)
 @pytest.mark.parametrize("tenant", ["empty", "sample"])
 def test_applying_the_changes_compares_clean(answers, tenant):
-    rec = plan(**answers).to_dict()
+    rec = recommend_for(**answers).to_dict()
     before = current(exo_export()) if tenant == "empty" else sample()
     after = apply(before, changes(rec, compare(rec, before)))
     assert all(item.status == "matches" for item in compare(rec, after).connectors)

@@ -36,7 +36,7 @@ def test_readyz_answers_200_when_the_database_answers(client, django_assert_num_
 
 def test_readyz_answers_503_when_the_database_fails(client):
     with mock.patch(
-        "planner.health.connection.cursor", side_effect=OperationalError("connection refused")
+        "planner_ops.health.connection.cursor", side_effect=OperationalError("connection refused")
     ):
         response = client.get("/readyz")
     assert response.status_code == 503

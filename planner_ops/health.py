@@ -1,4 +1,4 @@
-"""Answers for machines: liveness and readiness probes, and robots.txt."""
+"""Answers for load balancers and container runtimes: liveness and readiness probes."""
 
 from __future__ import annotations
 
@@ -10,15 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
-
-ROBOTS_TXT = """\
-# Plan links are private: never crawl or index them.
-User-agent: *
-Disallow: /p/
-Disallow: /e/
-Disallow: /wizard/
-Disallow: /api/plans/
-"""
 
 
 @never_cache
@@ -40,8 +31,3 @@ def readyz(request):
         logger.exception("Readiness check: the database did not answer")
         return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
     return HttpResponse("ready\n", content_type="text/plain")
-
-
-@require_safe
-def robots_txt(request):
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain")

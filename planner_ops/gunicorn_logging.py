@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger
 
-from planner.logging import MaskTokensFilter, mask_tokens
+from planner_ops.logging import MaskTokensFilter, mask_tokens
 
 _FILTER = MaskTokensFilter()
 

@@ -18,10 +18,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from gunicorn.config import Config
 
-from planner import tokens
-from planner.gunicorn_logging import MaskingLogger
-from planner.logging import mask_tokens
-from tests.planner.factories import make_plan
+from planner import links
+from planner_ops.gunicorn_logging import MaskingLogger
+from planner_ops.logging import mask_tokens
+from tests.factories import TOKEN, make_plan, token_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -82,7 +82,7 @@ def test_django_request_log_masks_the_tokens_of_known_plans(client, django_logs)
 
 
 def test_django_request_log_masks_tokens_in_tracebacks(django_logs):
-    token = tokens.new_token()
+    token = links.new_token()
     try:
         raise ValueError(f"could not open /e/{token}/")
     except ValueError:
@@ -94,7 +94,7 @@ def test_django_request_log_masks_tokens_in_tracebacks(django_logs):
 
 @pytest.mark.django_db(transaction=True)
 def test_development_server_log_masks_tokens(django_logs):
-    token = tokens.new_token()
+    token = links.new_token()
     server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
     # Not get_wsgi_application(): it reruns django.setup(), which would reconfigure logging
     # and drop the collecting handler.
@@ -125,7 +125,7 @@ class FakeRequest:
 
 
 def test_gunicorn_access_log_masks_tokens(tmp_path):
-    token = tokens.new_token()
+    token = links.new_token()
     access_log = tmp_path / "access.log"
     cfg = Config()
     cfg.set("accesslog", str(access_log))
@@ -149,7 +149,7 @@ def test_gunicorn_access_log_masks_tokens(tmp_path):
 
 
 def test_gunicorn_error_log_masks_tokens(tmp_path):
-    token = tokens.new_token()
+    token = links.new_token()
     error_log = tmp_path / "error.log"
     cfg = Config()
     cfg.set("errorlog", str(error_log))
@@ -166,7 +166,7 @@ def free_port():
 
 
 def test_gunicorn_with_the_project_config_logs_no_token(tmp_path):
-    token = tokens.new_token()
+    token = links.new_token()
     port = free_port()
     env = {
         **os.environ,
@@ -219,3 +219,9 @@ def test_gunicorn_with_the_project_config_logs_no_token(tmp_path):
     assert '"GET /p/<redacted>/nothing-here HTTP/1.1" 404' in log
     assert "Not Found: /e/<redacted>/nothing-here" in log
     assert token not in log
+
+
+@pytest.mark.parametrize("url", token_urls())
+def test_every_token_bearing_url_is_masked(url):
+    # The pattern is written out (logging starts before URLs load); every plan URL must match it.
+    assert TOKEN not in mask_tokens(f'"GET {url} HTTP/1.1" 200')

@@ -3,16 +3,14 @@ import threading
 import pytest
 from django.db import connection
 
-from planner import ratelimit
 from planner.models import Plan
+from planner_ops import ratelimit
 from planner_ops.models import RateLimitBucket
-from tests.planner.factories import CLOUD_ONLY, make_plan
+from tests.factories import CLOUD_ONLY, TOKEN, make_plan, token_urls
 from tests.wizard.conftest import CLOUD_ONLY as WIZARD_CLOUD_ONLY
 from tests.wizard.conftest import WizardWalk
 
 pytestmark = pytest.mark.django_db
-
-TOKEN = "A" * 43
 
 
 @pytest.fixture
@@ -22,26 +20,21 @@ def limits(settings):
     return settings
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "scope"),
-    [
-        ("POST", "/api/plans", "create"),
-        ("POST", "/api/plans/", "create"),
-        ("POST", "/wizard/r1/check/", None),
-        ("GET", "/p/tok/", "lookup"),
-        ("GET", "/p/tok/pdf", "lookup"),
-        ("POST", "/e/tok/rotate-share", "lookup"),
-        ("GET", "/api/plans/tok", "lookup"),
-        ("GET", "/wizard/edit/tok/", "lookup"),
-        ("GET", "/api/plans", None),
-        ("POST", "/api/evaluate", None),
-        ("POST", "/wizard/r1/server/", None),
-        ("GET", "/", None),
-        ("GET", "/healthz", None),
-    ],
-)
-def test_scope_for(method, path, scope):
-    assert ratelimit.scope_for(method, path) == scope
+@pytest.mark.parametrize("url", token_urls())
+def test_every_token_look_up_is_limited(client, limits, url):
+    method = (
+        client.post
+        if url.endswith(("rotate-share", "rotate-edit", "share-expiry", "current-rules"))
+        else client.get
+    )
+    statuses = [method(url).status_code for _ in range(4)]
+    assert statuses[:3] != [429] * 3
+    assert statuses[3] == 429
+
+
+@pytest.mark.parametrize("url", ["/", "/api/evaluate", "/api/schema", "/robots.txt"])
+def test_pages_without_a_token_are_not_limited(client, limits, url):
+    assert 429 not in [client.get(url).status_code for _ in range(5)]
 
 
 @pytest.mark.parametrize(

@@ -7,23 +7,22 @@ increment is a single conditional UPDATE, so concurrent requests never lose a hi
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
-import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.http import JsonResponse
+from django.template.response import SimpleTemplateResponse
 
 from planner_ops.models import RateLimitBucket
 
+# "create": saving a plan (the API's POST, and the wizard's save, which counts itself wherever
+# it is posted). "lookup": anything that looks up a plan by token.
 CREATE, LOOKUP = "create", "lookup"
-
-# Saving a plan through the API. The wizard counts its saves itself (wherever they are posted).
-_CREATE_PATHS = re.compile(r"^/api/plans/?$")
-# Anything that looks up a plan by token.
-_LOOKUP_PATHS = re.compile(r"^/(?:p|e|wizard/edit)/[^/]+|^/api/plans/[^/]+")
 # Buckets untouched for this long are deleted when a client opens a new one.
 STALE_AFTER = 86_400
 
@@ -36,13 +35,47 @@ class Verdict:
     retry_after: int  # seconds until the current window ends
 
 
-def scope_for(method: str, path: str) -> str | None:
-    """Return which limit a request counts against, or None if it is not limited."""
-    if method == "POST" and _CREATE_PATHS.match(path):
-        return CREATE
-    if _LOOKUP_PATHS.match(path):
-        return LOOKUP
-    return None
+def rate_limit(scope: str, *, api: bool = False):
+    """Count each request to the view against `scope`'s limit; answer 429 beyond it.
+
+    Counted before the view runs, so a 429 never says whether a token exists. With `api`,
+    the 429 is in the API's JSON error shape.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            refused = over_limit(request, scope, api=api)
+            return refused or view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def over_limit(request, scope: str, *, api: bool = False):
+    """Count `request` against `scope`'s limit; return the 429 response if it is over, else None."""
+    rate = getattr(settings, f"RATE_LIMIT_{scope.upper()}")
+    if not rate:
+        return None
+    limit, period = rate
+    verdict = hit(scope, client_address(request.META), limit=limit, period=period)
+    return None if verdict.allowed else too_many_requests(verdict, api=api)
+
+
+def too_many_requests(verdict: Verdict, *, api: bool = False):
+    """Return a 429 with Retry-After: JSON in the API's error shape, else the HTML page."""
+    message = f"Too many requests from your address. Try again in {verdict.retry_after} seconds."
+    if api:
+        response = JsonResponse({"errors": {"": [message]}}, status=429)
+    else:
+        response = SimpleTemplateResponse(
+            "429.html", {"retry_after": verdict.retry_after}, status=429
+        )
+        response.render()
+    response["Retry-After"] = str(verdict.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def client_address(meta) -> str:

@@ -7,23 +7,20 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.http.request import split_domain_port
 from django.views.decorators.csrf import csrf_exempt
 
-from planner import memo, services
-from planner.api_schema import openapi_schema
-from planner.documents import edit_path, plan_document, share_path
+from planner import services
+from planner.api.schema import openapi_schema
+from planner.documents import plan_document
 from planner.engine import AnswersError, FieldError, parse_answers, recommend
 from planner.engine.validation import clean_plan_name
+from planner.links import edit_path, share_path
+from planner_ops.ratelimit import CREATE, LOOKUP, rate_limit
 
 MAX_BODY_BYTES = 256 * 1024
 TOP_LEVEL_KEYS = ("name", "answers")
-NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
-
-_plan_documents = memo.Recent(64)  # encoded plan documents, as GET /api/plans/<token> sends them
-_evaluations = memo.Recent(64)  # encoded answers of POST /api/evaluate, by name and answers
 
 
 class ApiError(Exception):
@@ -35,7 +32,8 @@ class ApiError(Exception):
 def json_error(status: int, errors: dict[str, list[str]], headers: dict | None = None):
     """Return the contract's error response: `{"errors": {"<field path>": [messages]}}`."""
     response = JsonResponse({"errors": errors}, status=status)
-    for key, value in {**NO_STORE, **(headers or {})}.items():
+    response["Cache-Control"] = "no-store"
+    for key, value in (headers or {}).items():
         response[key] = value
     return response
 
@@ -140,21 +138,12 @@ def parse_request(data: dict, *, name_required: bool) -> tuple[str | None, objec
     return name, answers
 
 
-def _json_bytes(data) -> bytes:
-    """Return `data` encoded as JsonResponse would encode it, for keeping in a cache."""
-    return json.dumps(data, cls=DjangoJSONEncoder).encode()
-
-
-def _json_response(content: bytes) -> HttpResponse:
-    return HttpResponse(content, content_type="application/json")
-
-
 def public_url(request, path: str) -> str:
     """Return `path` as an absolute URL, on PLANNER_PUBLIC_BASE_URL when it is set.
 
     Otherwise on the request's host, lower-cased and with a port only if it is the one the
-    server listens on: cached PDFs and documents embed this URL, so the Host header's case and
-    port must not make a new cache entry (and a fresh render) per variant (review A11).
+    server listens on: cached PDFs embed this URL, so the Host header's case and port must not
+    make a new cache entry (and a fresh render) per variant (review A11).
     """
     base = settings.PLANNER_PUBLIC_BASE_URL
     if base:
@@ -168,19 +157,12 @@ def public_url(request, path: str) -> str:
 @api_view("POST")
 def evaluate(request):
     name, answers = parse_request(read_json_object(request), name_required=False)
-
-    def encode() -> bytes:
-        body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
-        if name is not None:
-            body = {"name": name, **body}
-        return _json_bytes(body)
-
-    # The engine is a pure function of the validated answers (frozen, hashable), and scripts
-    # and the wizard's users ask about the same answers again and again.
-    return _json_response(_evaluations.get_or_make((name, answers), encode))
+    body = {"answers": answers.to_dict(), "recommendation": recommend(answers).to_dict()}
+    return JsonResponse(body if name is None else {"name": name, **body})
 
 
 @api_view("POST")
+@rate_limit(CREATE, api=True)
 def create_plan(request):
     name, answers = parse_request(read_json_object(request), name_required=True)
     saved = services.create_plan(name=name, answers=answers)
@@ -189,33 +171,22 @@ def create_plan(request):
     document["edit_url"] = public_url(request, edit_path(saved.edit_token))
     response = JsonResponse(document, status=201)
     response["Location"] = public_url(request, document["links"]["json"])
-    for key, value in NO_STORE.items():
-        response[key] = value
+    response["Cache-Control"] = "no-store"
     return response
 
 
 @api_view("GET")
-def plan_detail(request, share_token):
-    plan = services.find_plan_by_share_token(share_token)
+@rate_limit(LOOKUP, api=True)
+def plan_detail(request, token):
+    plan = services.find_plan_by_share_token(token)
     if plan is None:
         raise ApiError(
             404,
             {"": ["No plan has this link, or the link has expired or been replaced."]},
         )
-    share_url = public_url(request, share_path(share_token))
-
-    def encode() -> bytes:
-        document = plan_document(plan, share_token=share_token)
-        document["share_url"] = share_url
-        return _json_bytes(document)
-
-    # Encoding the 40 KB document cost more than the rest of the request (issue 7).
-    response = _json_response(
-        _plan_documents.get_or_make(memo.plan_key(plan, share_token, share_url), encode)
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    document = plan_document(plan, share_token=token)
+    document["share_url"] = public_url(request, share_path(token))
+    return JsonResponse(document)
 
 
 @api_view("GET")

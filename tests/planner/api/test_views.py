@@ -6,9 +6,8 @@ import pytest
 
 from planner import services
 from planner.engine import parse_answers, recommend
-from planner.engine.answers import ONPREM_SERVERS, SUBSCRIPTIONS
 from planner.models import Plan
-from tests.planner.factories import CLOUD_ONLY, CONTOSO, answers_data, make_plan, partner
+from tests.factories import CLOUD_ONLY, CONTOSO, answers_data, make_plan, partner
 
 pytestmark = pytest.mark.django_db
 
@@ -342,28 +341,6 @@ def test_api_needs_no_csrf_token(client):
 # --- GET /api/schema ------------------------------------------------------------------------
 
 
-def test_schema_is_an_openapi_document(client):
-    response = client.get("/api/schema")
-    assert response.status_code == 200
-    schema = json.loads(response.content)
-    assert schema["openapi"].startswith("3.1")
-    assert {"/api/evaluate", "/api/plans", "/api/plans/{share_token}", "/api/schema"} <= set(
-        schema["paths"]
-    )
-
-
-def test_schema_enums_match_the_engine(client):
-    answers = client.get("/api/schema").json()["components"]["schemas"]["Answers"]
-    assert answers["properties"]["onprem_server"]["enum"] == list(ONPREM_SERVERS)
-    assert answers["properties"]["subscription"]["enum"] == list(SUBSCRIPTIONS)
-    assert answers["additionalProperties"] is False
-
-
-def test_schema_describes_the_error_statuses(client):
-    responses = client.get("/api/schema").json()["paths"]["/api/plans"]["post"]["responses"]
-    assert {"201", "400", "405", "413"} <= set(responses)
-
-
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
 def test_plan_creation_refuses_a_body_that_is_not_json_with_415(client, content_type):
     from planner.models import Plan
@@ -376,7 +353,7 @@ def test_plan_creation_refuses_a_body_that_is_not_json_with_415(client, content_
 
 # --- Rules version 2: every version 1 body still works ---------------------------------------
 
-V1_CORPUS = json.loads((Path(__file__).parent / "data" / "v1_bodies.json").read_text("utf-8"))[
+V1_CORPUS = json.loads((Path(__file__).parents[1] / "data" / "v1_bodies.json").read_text("utf-8"))[
     "cases"
 ]
 
@@ -426,26 +403,6 @@ def test_every_version_1_body_still_plans_the_same_connectors_apart_from_the_fix
             assert name == old
         assert mine == theirs
     assert response.json()["recommendation"]["rules_version"] == 2
-
-
-def test_schema_documents_the_version_2_fields(client):
-    schemas = client.get("/api/schema").json()["components"]["schemas"]
-    answers = schemas["Answers"]["properties"]
-    assert {"onprem_up_to_date", "hybrid_configuration", "mx_points_to"} <= set(answers)
-    assert answers["hybrid_configuration"]["enum"] == ["full", "minimal", "express", None]
-    assert answers["mx_points_to"]["enum"] == [
-        "microsoft-365",
-        "on-premises",
-        "third-party-service",
-        None,
-    ]
-    assert "exchange-se" in answers["onprem_server"]["enum"]
-    assert "oauth_capable" in answers["devices"]["properties"]
-    partner_props = answers["partners"]["items"]["properties"]
-    assert "mx_certificate_domain" in partner_props
-    note = schemas["Recommendation"]["properties"]["notes"]["items"]
-    assert note["properties"]["severity"]["enum"] == ["blocker", "warning", "info"]
-    assert "exchange-version-blocked" in note["description"]
 
 
 def test_version_2_answers_go_through_the_api(client):

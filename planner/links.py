@@ -1,5 +1,6 @@
-"""Plan links: random tokens, their stored hashes, and the sealed share token.
+"""Plan links: random tokens, their stored hashes, the sealed share token, and the URLs.
 
+Every plan URL is built here with reverse() from planner/plan_urls.py and planner/api/urls.py.
 Only SHA-256 hashes of the tokens are stored, so a copy of the database opens no plan.
 The edit page must still show the share link, so the share token is also stored sealed:
 XOR-ed with a keystream that only the edit token can derive.
@@ -12,8 +13,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from enum import StrEnum
 
 from django.core import signing
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 TOKEN_BYTES = 32  # 256 bits
@@ -89,3 +92,83 @@ def unseal_with_secret(value: object, *, purpose: str, max_age: float | None = N
     stream = salted_hmac(purpose, sealed[:16], algorithm="sha256").digest()
     raw = bytes(a ^ b for a, b in zip(sealed[16:], stream, strict=True))
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+class LinkKind(StrEnum):
+    """Which link opened a plan page: share links read, edit links also change the plan."""
+
+    SHARE = "share"
+    EDIT = "edit"
+
+
+SHARE, EDIT = LinkKind.SHARE, LinkKind.EDIT
+SCRIPT_SIDES = {"exchange-online": "exchange_online", "on-premises": "on_premises"}
+
+
+def url_name(kind: LinkKind, page: str) -> str:
+    """Return the name, in plan_urls.py, of `page` ("plan", "pdf", ...) behind a `kind` link."""
+    if kind == SHARE:
+        return "detail" if page == "plan" else page
+    return "edit" if page == "plan" else f"edit_{page}"
+
+
+def plan_url(kind: LinkKind, token: str, page: str = "plan", **kwargs) -> str:
+    """Return the site-relative URL of a plan page."""
+    return reverse(f"planner:{url_name(kind, page)}", kwargs={"token": token, **kwargs})
+
+
+def share_path(share_token: str) -> str:
+    return plan_url(SHARE, share_token)
+
+
+def edit_path(edit_token: str) -> str:
+    return plan_url(EDIT, edit_token)
+
+
+def json_path(share_token: str) -> str:
+    return reverse("api:plan", kwargs={"token": share_token})
+
+
+class Links:
+    """The URLs one kind of visitor may follow: share-link pages never get the edit ones."""
+
+    def __init__(self, kind: LinkKind, token: str):
+        self.kind, self.token = kind, token
+
+    def url(self, page: str, **kwargs) -> str:
+        return plan_url(self.kind, self.token, page, **kwargs)
+
+    @property
+    def plan(self):
+        return self.url("plan")
+
+    @property
+    def pdf(self):
+        return self.url("pdf")
+
+    @property
+    def pdf_letter(self):
+        return f"{self.pdf}?size=letter"
+
+    @property
+    def markdown(self):
+        return self.url("markdown")
+
+    @property
+    def compare(self):
+        return self.url("compare")
+
+    def revision(self, number: int) -> str:
+        return self.url("revision", number=number)
+
+    def scripts(self, powershell: dict) -> dict:
+        """Return the .ps1 download URL of each side that has a script."""
+        return {
+            key: self.url("script", side=side)
+            for side, key in SCRIPT_SIDES.items()
+            if powershell.get(key)
+        }
+
+    def action(self, name: str) -> str:
+        """Return the URL an edit page's form posts to (edit links only)."""
+        return reverse(f"planner:{name}", kwargs={"token": self.token})

@@ -196,10 +196,22 @@ def answers_schema() -> dict:
     }
 
 
+def _object(properties: dict, *, required=(), **more) -> dict:
+    """Return an object schema that allows no property it does not list (drift shows)."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(required),
+        "properties": properties,
+        **more,
+    }
+
+
 def _connector_schema() -> dict:
     endpoints = list(ENDPOINT_LABELS)
     return {
         "type": "object",
+        "additionalProperties": False,
         "required": [
             "id",
             "purpose",
@@ -229,10 +241,10 @@ def _connector_schema() -> dict:
             },
             "fill_in": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"parameter": {"type": "string"}, "hint": {"type": "string"}},
-                },
+                "items": _object(
+                    {"parameter": {"type": "string"}, "hint": {"type": "string"}},
+                    required=("parameter", "hint"),
+                ),
             },
             "partner": {"type": ["string", "null"]},
             "guide": {"type": "string"},
@@ -243,19 +255,16 @@ def _connector_schema() -> dict:
 
 
 def _recommendation_schema() -> dict:
-    guide = {
-        "type": "object",
-        "required": ["key", "title", "url"],
-        "properties": {
+    guide = _object(
+        {
             "key": {"type": "string"},
             "title": {"type": "string"},
             "url": {"type": "string", "format": "uri"},
         },
-    }
-    note = {
-        "type": "object",
-        "required": ["code", "severity", "text", "guide"],
-        "properties": {
+        required=("key", "title", "url"),
+    )
+    note = _object(
+        {
             "code": {"type": "string"},
             "severity": {
                 "enum": ["blocker", "warning", "info"],
@@ -266,10 +275,48 @@ def _recommendation_schema() -> dict:
             "rule": {"type": "string"},
             "source": {"type": "string", "description": "Where the advice comes from."},
         },
-        "description": "Known codes: " + ", ".join(sorted(NOTES)) + ".",
-    }
+        required=("code", "severity", "text", "guide"),
+        description="Known codes: " + ", ".join(sorted(NOTES)) + ".",
+    )
+    step = _object(
+        {
+            "phase": {"enum": ["before", "configure", "test", "after"]},
+            "text": {"type": "string"},
+            "guide": {"type": ["string", "null"]},
+            "note": {"type": ["string", "null"], "description": "The note this step acts on."},
+        },
+        required=("phase", "text", "guide"),
+    )
+    option = _object(
+        {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "verdict": {"enum": ["recommended", "possible", "unsuitable"]},
+            "why": {"type": "string"},
+            "guide": {"type": ["string", "null"]},
+        },
+        required=("key", "title", "verdict", "why"),
+    )
+    devices = _object(
+        {
+            "recommended": {"type": ["string", "null"]},
+            "summary": {"type": "string"},
+            "options": {"type": "array", "items": option},
+        },
+        required=("summary", "options"),
+    )
+    rule = _object(
+        {
+            "id": {"type": "string"},
+            "reason": {"type": "string"},
+            "source": {"type": "string"},
+        },
+        required=("id", "reason"),
+    )
+    script = {"type": ["string", "null"]}
     return {
         "type": "object",
+        "additionalProperties": False,
         "required": ["connectors_needed", "own_servers", "connectors", "guides", "notes"],
         "properties": {
             "rules_version": {"type": "integer", "description": "2 for plans made now."},
@@ -281,47 +328,83 @@ def _recommendation_schema() -> dict:
             "connectors": {"type": "array", "items": {"$ref": "#/components/schemas/Connector"}},
             "guides": {"type": "array", "items": guide},
             "notes": {"type": "array", "items": note},
-            "devices": {"type": ["object", "null"]},
+            "devices": {"oneOf": [devices, {"type": "null"}]},
+            "checklist": {
+                "type": "array",
+                "items": step,
+                "description": "The plan as ordered steps, phase by phase.",
+            },
+            "powershell": _object(
+                {"exchange_online": script, "on_premises": script},
+                description="Scripts that create the plan's connectors; null: nothing to run.",
+            ),
+            "rules": {
+                "type": "array",
+                "items": rule,
+                "description": "The rules that fired, with why and where the advice comes from.",
+            },
         },
     }
 
 
-def _plan_document_schema() -> dict:
+def _plan_document_schema(*, created: bool = False) -> dict:
     stamp = {"type": "string", "format": "date-time", "description": "UTC, ending in Z."}
-    return {
-        "type": "object",
-        "required": [
-            "schema",
-            "name",
-            "revision",
-            "created_at",
-            "updated_at",
-            "answers",
-            "recommendation",
-            "links",
-        ],
-        "properties": {
+    version = {"type": "integer", "minimum": 1}
+    edit_url = {
+        "type": "string",
+        "format": "uri",
+        "description": "The secret edit link: keep it private.",
+    }
+    return _object(
+        {
             "schema": {"const": "connector-plan/1"},
             "name": {"type": "string"},
             "revision": {"type": "integer", "minimum": 1},
+            "latest_revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The plan's newest revision (revision is the one shown).",
+            },
+            "rules_version": {**version, "description": "The rules the plan was made with."},
+            "current_rules_version": {**version, "description": "The planner's rules now."},
             "created_at": stamp,
             "updated_at": stamp,
+            "share_expires_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the share link stops working; null: never.",
+            },
             "answers": {"$ref": "#/components/schemas/Answers"},
             "recommendation": {"$ref": "#/components/schemas/Recommendation"},
-            "links": {
-                "type": "object",
-                "required": ["html", "pdf", "json"],
-                "properties": {
+            "links": _object(
+                {
                     "html": {"type": "string"},
                     "pdf": {"type": "string"},
                     "markdown": {"type": "string"},
                     "json": {"type": "string"},
                 },
-                "description": "Site-relative URLs of the read-only page, its PDF and its JSON.",
-            },
+                required=("html", "pdf", "json"),
+                description="Site-relative URLs of the read-only page, its PDF and its JSON.",
+            ),
             "share_url": {"type": "string", "format": "uri"},
+            **({"edit_url": edit_url} if created else {}),
         },
-    }
+        required=(
+            "schema",
+            "name",
+            "revision",
+            "latest_revision",
+            "rules_version",
+            "current_rules_version",
+            "created_at",
+            "updated_at",
+            "share_expires_at",
+            "answers",
+            "recommendation",
+            "links",
+            *(("edit_url",) if created else ()),
+        ),
+    )
 
 
 def _error(description: str) -> dict:
@@ -345,7 +428,9 @@ BAD_INPUT = {
     ),
     "405": _error("Wrong method; the Allow header lists the right ones."),
     "413": _error("The body is larger than 256 KiB."),
+    "415": _error("The body is not sent as Content-Type: application/json."),
 }
+TOO_MANY = {"429": _error("Too many requests from this address; see the Retry-After header.")}
 
 
 @cache
@@ -381,6 +466,7 @@ def openapi_schema() -> dict:
                     "operationId": "createPlan",
                     "requestBody": request,
                     "responses": {
+                        **TOO_MANY,
                         "201": {
                             **_json_body(
                                 "CreatedPlan",
@@ -413,6 +499,7 @@ def openapi_schema() -> dict:
                         "200": _json_body("PlanDocument", "The plan document (no edit_url)."),
                         "404": _error("No plan has this link, or it expired or was replaced."),
                         "405": BAD_INPUT["405"],
+                        **TOO_MANY,
                     },
                 }
             },
@@ -443,34 +530,19 @@ def openapi_schema() -> dict:
                 "Answers": answers_schema(),
                 "Connector": _connector_schema(),
                 "Recommendation": _recommendation_schema(),
-                "Evaluation": {
-                    "type": "object",
-                    "required": ["answers", "recommendation"],
-                    "properties": {
+                "Evaluation": _object(
+                    {
                         "name": {"type": "string"},
                         "answers": {"$ref": "#/components/schemas/Answers"},
                         "recommendation": {"$ref": "#/components/schemas/Recommendation"},
                     },
-                },
+                    required=("answers", "recommendation"),
+                ),
                 "PlanDocument": _plan_document_schema(),
-                "CreatedPlan": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/PlanDocument"},
-                        {
-                            "type": "object",
-                            "required": ["edit_url"],
-                            "properties": {
-                                "edit_url": {
-                                    "type": "string",
-                                    "format": "uri",
-                                    "description": "The secret edit link: keep it private.",
-                                }
-                            },
-                        },
-                    ]
-                },
+                "CreatedPlan": _plan_document_schema(created=True),
                 "Errors": {
                     "type": "object",
+                    "additionalProperties": False,
                     "required": ["errors"],
                     "properties": {
                         "errors": {

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.planner.factories import CONTOSO, answers_data, make_plan, partner
+from tests.factories import CONTOSO, answers_data, make_plan, partner
 
 pytestmark = pytest.mark.django_db
 

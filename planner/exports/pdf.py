@@ -1,0 +1,191 @@
+"""Render a plan document as a PDF for change requests.
+
+The HTML is rendered here, in the web process; WeasyPrint turns it into a PDF in a child process
+forked from a fork server that has already loaded WeasyPrint (planner/exports/renderer.py). A
+thread cannot be stopped, a process can: a render that outlasts PDF_RENDER_TIMEOUT is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import multiprocessing.forkserver
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import render_to_string
+
+from planner.documents import plan_context
+from planner.exports import PAGE_SIZES, render_in_child
+
+logger = logging.getLogger(__name__)
+
+# A render waits this long for a free slot before giving up with PdfBusyError (a 503 upstream).
+SLOT_WAIT_SECONDS = 30
+
+_slots = threading.BoundedSemaphore(settings.PDF_MAX_CONCURRENCY)
+
+
+class PdfBusyError(RuntimeError):
+    """Every PDF slot stayed busy for SLOT_WAIT_SECONDS; the caller should answer 503."""
+
+
+class PdfTimeoutError(RuntimeError):
+    """The render took longer than PDF_RENDER_TIMEOUT and was stopped; answer 503."""
+
+
+# What one PDF shows at most (review A11: a maximal plan, 50 partners x 50 domains x 50 addresses,
+# took 18-148 s to render). Beyond these the PDF says where the rest is: the shared plan page
+# and the .ps1 downloads always have everything.
+PDF_MAX_CONNECTORS = 30
+PDF_MAX_VALUE_CHARS = 300
+PDF_MAX_SCRIPT_LINES = 250
+PDF_MAX_SCRIPT_CHARS = 20_000
+PDF_MAX_CHECKLIST_ITEMS = 60
+
+
+def _clip(text: str, *, more: str) -> str:
+    if len(text) <= PDF_MAX_VALUE_CHARS:
+        return text
+    head = text[:PDF_MAX_VALUE_CHARS].rsplit(", ", 1)[0]
+    return f"{head}, … ({more})"
+
+
+def pdf_context(document: dict, *, share_url: str) -> dict:
+    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is."""
+    context = plan_context(document, share_url=share_url)
+    more = "the full list is on the shared plan"
+    context["answers"] = [
+        replace(row, answer=_clip(str(row.answer), more=more)) for row in context["answers"]
+    ]
+    connectors = context["connectors"]
+    context["connectors"] = [
+        {
+            **connector,
+            "setting_rows": [
+                replace(row, value=_clip(row.value, more=more)) for row in connector["setting_rows"]
+            ],
+        }
+        for connector in connectors[:PDF_MAX_CONNECTORS]
+    ]
+    context["connectors_left_out"] = max(0, len(connectors) - PDF_MAX_CONNECTORS)
+    for script in context["scripts"]:
+        lines = script["text"].splitlines()
+        kept, size = 0, 0
+        while kept < min(len(lines), PDF_MAX_SCRIPT_LINES) and size <= PDF_MAX_SCRIPT_CHARS:
+            size += len(lines[kept]) + 1
+            kept += 1
+        if kept < len(lines):
+            script["text"] = "\n".join(lines[:kept])
+            script["left_out"] = len(lines) - kept
+    room = PDF_MAX_CHECKLIST_ITEMS
+    for phase in context["checklist"]:
+        phase["left_out"] = max(0, len(phase["items"]) - room)
+        phase["items"] = phase["items"][:room]
+        room -= len(phase["items"])
+    return context
+
+
+def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") -> bytes:
+    """Return the plan as a tagged PDF; `page_size` is "a4" or "letter".
+
+    Raises ValueError for another page size, PdfBusyError when every render slot stays busy and
+    PdfTimeoutError when the render overruns PDF_RENDER_TIMEOUT.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
+    html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
+    # A plan revision never changes, and admins, reviewers and approvers all download the same
+    # PDF: keep it, keyed by everything that was rendered (CACHES["pdfs"] bounds the memory).
+    key = "pdf:" + hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
+    pdfs = caches["pdfs"]
+    with _one_render_of(key):
+        pdf = pdfs.get(key)
+        if pdf is None:
+            pdf = _render_in_a_slot(html, page_size)
+            if len(pdf) <= settings.PDF_CACHE_MAX_BYTES:
+                pdfs.set(key, pdf)
+        return pdf
+
+
+_renders_lock = threading.Lock()
+_renders: dict[str, list] = {}  # document key -> [lock, number of requests using it]
+
+
+@contextmanager
+def _one_render_of(key: str):
+    """Let one request at a time render a given document; the others then find it cached.
+
+    So repeated requests for one (large) plan take one render slot, not all of them.
+    """
+    with _renders_lock:
+        entry = _renders.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        if not entry[0].acquire(timeout=SLOT_WAIT_SECONDS):
+            raise PdfBusyError("This PDF is still being made; try again in a moment.")
+        try:
+            yield
+        finally:
+            entry[0].release()
+    finally:
+        with _renders_lock:
+            entry[1] -= 1
+            if not entry[1]:
+                del _renders[key]
+
+
+def _render_in_a_slot(html: str, page_size: str) -> bytes:
+    if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
+        raise PdfBusyError("Too many PDFs are being rendered; try again in a moment.")
+    try:
+        return _write_pdf(html, page_size)
+    finally:
+        _slots.release()
+
+
+# The fork server is a fresh, single-threaded interpreter that imports the renderer (and so
+# WeasyPrint) once; each render is a fork of it, so nothing is forked from this threaded process
+# and no render pays for loading WeasyPrint.
+_processes = multiprocessing.get_context("forkserver")
+_processes.set_forkserver_preload(["planner.exports.renderer"])
+
+
+def start_renderer(*, preload: tuple[str, ...] = ()) -> None:
+    """Start the fork server now (gunicorn's post_worker_init), not on the first PDF.
+
+    multiprocessing runs the main script again in every child (a script's own imports, under
+    `if __name__ == "__main__"` for the rest): `preload` the modules it imports, so each child
+    finds them loaded.
+    """
+    _processes.set_forkserver_preload(["planner.exports.renderer", *preload])
+    multiprocessing.forkserver.ensure_running()
+
+
+def _write_pdf(html: str, page_size: str) -> bytes:
+    receiver, sender = _processes.Pipe(duplex=False)
+    child = _processes.Process(target=render_in_child, args=(sender, html, page_size), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(settings.PDF_RENDER_TIMEOUT):
+            logger.warning(
+                "PDF render stopped after %s seconds (PDF_RENDER_TIMEOUT)",
+                settings.PDF_RENDER_TIMEOUT,
+            )
+            raise PdfTimeoutError("The PDF took too long to make.")
+        try:
+            return receiver.recv_bytes()
+        except EOFError:
+            raise RuntimeError(
+                "The PDF renderer stopped without a PDF; see its error above."
+            ) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
