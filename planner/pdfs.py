@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +32,8 @@ from django_tasks import task
 from planner.documents import plan_document
 from planner.engine import RULES_VERSION
 from planner.exports import PAGE_SIZES as PAGE_SIZE_NAMES
-from planner.exports.pdf import render_plan_pdf
+from planner.exports.pdf import SLOT_WAIT_SECONDS, PdfBusyError, render_plan_pdf
 from planner.models import Plan, PlanRevision, StoredPdf
-
-logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZES = tuple(PAGE_SIZE_NAMES)  # "a4", "letter"
@@ -141,9 +140,37 @@ def pdf_for(plan: Plan, *, page_size: str, appendix: bool = DEFAULT_APPENDIX) ->
     )
     if content is not None:
         return Pdf(bytes(content), sha256)
-    return _store(
-        revision_id, plan_document(plan, share_token=NO_SHARE_TOKEN), page_size=page_size, appendix=appendix
-    )
+    # Clicks on one new PDF (a reviewer and approvers, all at once) render it once: the rest
+    # wait here, then find it stored.
+    with _one_render_of((revision_id, page_size, appendix)):
+        stored = _stored(revision_id, page_size=page_size, appendix=appendix)
+        if stored is not None:
+            return stored
+        document = plan_document(plan, share_token=NO_SHARE_TOKEN)
+        return _store(revision_id, document, page_size=page_size, appendix=appendix)
+
+
+_renders_lock = threading.Lock()
+_renders: dict[tuple, list] = {}  # PDF key -> [lock, number of requests using it]
+
+
+@contextmanager
+def _one_render_of(key: tuple):
+    with _renders_lock:
+        entry = _renders.setdefault(key, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        if not entry[0].acquire(timeout=SLOT_WAIT_SECONDS):
+            raise PdfBusyError("This PDF is still being made; try again in a moment.")
+        try:
+            yield
+        finally:
+            entry[0].release()
+    finally:
+        with _renders_lock:
+            entry[1] -= 1
+            if not entry[1]:
+                del _renders[key]
 
 
 def _stored(revision_id: int, *, page_size: str, appendix: bool) -> Pdf | None:

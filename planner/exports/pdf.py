@@ -7,16 +7,13 @@ thread cannot be stopped, a process can: a render that outlasts PDF_RENDER_TIMEO
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import multiprocessing.forkserver
 import threading
-from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import render_to_string
 
 from planner.documents import plan_context
@@ -99,44 +96,8 @@ def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") ->
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
     html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
-    # A plan revision never changes, and admins, reviewers and approvers all download the same
-    # PDF: keep it, keyed by everything that was rendered (CACHES["pdfs"] bounds the memory).
-    key = "pdf:" + hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
-    pdfs = caches["pdfs"]
-    with _one_render_of(key):
-        pdf = pdfs.get(key)
-        if pdf is None:
-            pdf = _render_in_a_slot(html, page_size)
-            if len(pdf) <= settings.PDF_CACHE_MAX_BYTES:
-                pdfs.set(key, pdf)
-        return pdf
-
-
-_renders_lock = threading.Lock()
-_renders: dict[str, list] = {}  # document key -> [lock, number of requests using it]
-
-
-@contextmanager
-def _one_render_of(key: str):
-    """Let one request at a time render a given document; the others then find it cached.
-
-    So repeated requests for one (large) plan take one render slot, not all of them.
-    """
-    with _renders_lock:
-        entry = _renders.setdefault(key, [threading.Lock(), 0])
-        entry[1] += 1
-    try:
-        if not entry[0].acquire(timeout=SLOT_WAIT_SECONDS):
-            raise PdfBusyError("This PDF is still being made; try again in a moment.")
-        try:
-            yield
-        finally:
-            entry[0].release()
-    finally:
-        with _renders_lock:
-            entry[1] -= 1
-            if not entry[1]:
-                del _renders[key]
+    # No cache here: each revision's PDF is rendered once and stored (planner/pdfs.py).
+    return _render_in_a_slot(html, page_size)
 
 
 def _render_in_a_slot(html: str, page_size: str) -> bytes:

@@ -1,9 +1,11 @@
 """Stored PDFs: rendered after the save by the task, served with an ETag, rendered on a miss."""
 
+import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -157,3 +159,31 @@ def test_prune_pdfs_command_says_how_many(fake_render):
     out = StringIO()
     call_command("prune_pdfs", stdout=out)
     assert out.getvalue().strip() == "Deleted 2 stored PDFs."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_clicks_on_a_new_pdf_render_it_once(monkeypatch):
+    renders = []
+
+    def slow_write(html, page_size):
+        renders.append(page_size)
+        threading.Event().wait(0.2)
+        return b"%PDF-fake"
+
+    monkeypatch.setattr(pdf, "_write_pdf", slow_write)
+    plan = make_plan().plan
+    served = []
+
+    def click():
+        try:
+            served.append(pdfs.pdf_for(plan, page_size="a4").sha256)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(renders) == 1
+    assert len(served) == 4 and len(set(served)) == 1
