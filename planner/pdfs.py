@@ -38,8 +38,11 @@ from planner.models import Plan, PlanRevision, StoredPdf
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZES = tuple(PAGE_SIZE_NAMES)  # "a4", "letter"
 
-# The variant a plain PDF link serves, and the only one the worker makes ahead of a click.
-DEFAULT_APPENDIX = True
+# The variant a plain PDF link serves, and the one the worker makes ahead of a click: the
+# document a reviewer reads, without the appendix (answers, information notes, PowerShell).
+# The scripts are run from the .ps1 downloads, never from text copied out of a PDF; the
+# appendix variant (?appendix=1) is rendered on its first click and stored then.
+DEFAULT_APPENDIX = False
 
 # plan_document() wants a share token for the document's links; the PDF prints none of them.
 NO_SHARE_TOKEN = "-" * 43
@@ -188,7 +191,7 @@ def _stored(revision_id: int, *, page_size: str, appendix: bool) -> Pdf | None:
 
 
 def _store(revision_id: int, document: dict, *, page_size: str, appendix: bool) -> Pdf:
-    content = render_plan_pdf(document, share_url="", page_size=page_size)
+    content = render_plan_pdf(document, share_url="", page_size=page_size, appendix=appendix)
     pdf = Pdf(content, hashlib.sha256(content).hexdigest())
     try:
         with transaction.atomic():

@@ -194,9 +194,17 @@ def plan_pdf(request, kind, token):
         return HttpResponseBadRequest(
             "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
         )
+    appendix = {"0": False, "1": True}.get(
+        request.GET.get("appendix", "1" if pdfs.DEFAULT_APPENDIX else "0")
+    )
+    if appendix is None:
+        return HttpResponseBadRequest(
+            "Use ?appendix=1 for the PDF with its appendix, ?appendix=0 without.",
+            content_type="text/plain",
+        )
     try:
         # Stored by the worker after the save (planner/pdfs.py), or rendered now and stored.
-        pdf = pdfs.pdf_for(plan, page_size=size)
+        pdf = pdfs.pdf_for(plan, page_size=size, appendix=appendix)
     except (PdfBusyError, PdfTimeoutError) as error:
         response = render(
             request, "503.html", {"busy": isinstance(error, PdfBusyError)}, status=503
@@ -207,7 +215,8 @@ def plan_pdf(request, kind, token):
     if response is None:
         response = HttpResponse(pdf.content, content_type="application/pdf")
         response["Content-Length"] = pdf.size
-        response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+        name = _download_name(plan, "pdf", part="appendix" if appendix else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["ETag"] = pdf.etag
     return response
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from planner.documents import plan_context
+from planner.documents import SEVERITY_ORDER, plan_context
 from planner.exports import PAGE_SIZES, render_in_child
 
 logger = logging.getLogger(__name__)
@@ -52,9 +52,28 @@ def _clip(text: str, *, more: str) -> str:
     return f"{head}, … ({more})"
 
 
-def pdf_context(document: dict, *, share_url: str) -> dict:
-    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is."""
+def pdf_context(document: dict, *, share_url: str, appendix: bool = True) -> dict:
+    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is.
+
+    The document a reviewer reads carries the plan: summary, diagram, connectors, devices,
+    checklist, blockers and warnings, guides. The answers, the information notes and the
+    PowerShell scripts form an appendix, printed only with `appendix` (the plan page has them
+    all, and the scripts are .ps1 downloads).
+    """
     context = plan_context(document, share_url=share_url)
+    notes = context["notes"]
+    context["notes"] = [note for note in notes if note["severity"] in SEVERITY_ORDER]
+    context["info_notes"] = [note for note in notes if note["severity"] not in SEVERITY_ORDER]
+    context["appendix"] = appendix
+    context["appendix_parts"] = [
+        part
+        for part, present in (
+            ("your answers", context["answers"]),
+            ("information notes", context["info_notes"]),
+            ("the PowerShell scripts", context["scripts"]),
+        )
+        if present
+    ]
     more = "the full list is on the shared plan"
     context["answers"] = [
         replace(row, answer=_clip(str(row.answer), more=more)) for row in context["answers"]
@@ -87,15 +106,21 @@ def pdf_context(document: dict, *, share_url: str) -> dict:
     return context
 
 
-def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") -> bytes:
+def render_plan_pdf(
+    document: dict, *, share_url: str, page_size: str = "a4", appendix: bool = True
+) -> bytes:
     """Return the plan as a tagged PDF; `page_size` is "a4" or "letter".
+
+    `appendix` adds the PowerShell scripts at the end (they are also .ps1 downloads).
 
     Raises ValueError for another page size, PdfBusyError when every render slot stays busy and
     PdfTimeoutError when the render overruns PDF_RENDER_TIMEOUT.
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
-    html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
+    html = render_to_string(
+        "planner/plan_pdf.html", pdf_context(document, share_url=share_url, appendix=appendix)
+    )
     # No cache here: each revision's PDF is rendered once and stored (planner/pdfs.py).
     return _render_in_a_slot(html, page_size)
 

@@ -187,3 +187,27 @@ def test_concurrent_clicks_on_a_new_pdf_render_it_once(monkeypatch):
         thread.join()
     assert len(renders) == 1
     assert len(served) == 4 and len(set(served)) == 1
+
+
+def test_the_appendix_variant_is_served_and_stored_apart(client, fake_render):
+    saved = make_plan()
+    plain = client.get(f"/p/{saved.share_token}/pdf")
+    full = client.get(f"/p/{saved.share_token}/pdf?appendix=1")
+    assert plain["ETag"] != full["ETag"]
+    assert 'revision-1-appendix.pdf"' in full["Content-Disposition"]
+    assert 'revision-1.pdf"' in plain["Content-Disposition"]
+    assert sorted(StoredPdf.objects.values_list("appendix", flat=True)) == [False, True]
+    assert "Appendix" in fake_render[1][1] and "Appendix" not in fake_render[0][1]
+    assert client.get(f"/p/{saved.share_token}/pdf?appendix=0")["ETag"] == plain["ETag"]
+
+
+def test_an_unknown_appendix_value_is_a_400(client):
+    saved = make_plan()
+    assert client.get(f"/p/{saved.share_token}/pdf?appendix=yes").status_code == 400
+
+
+def test_the_worker_stores_the_variant_served_by_default(fake_render):
+    revision = make_plan().plan.revisions.get()
+    pdfs.render_revision_pdfs.call(revision.pk)
+    assert set(StoredPdf.objects.values_list("appendix", flat=True)) == {pdfs.DEFAULT_APPENDIX}
+    assert pdfs.DEFAULT_APPENDIX is False
