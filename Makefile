@@ -27,20 +27,27 @@ lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 		--extra dev -o requirements-dev.txt pyproject.toml
 
+# The development server and the PDF worker (`manage.py db_worker`), started and stopped
+# together by planner_ops/launch.py: Ctrl-C stops both.
+WORKER_ARGS := db_worker --interval 0.5 --no-startup-delay
+
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-		$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}
+		exec $(PY) -m planner_ops.launch "$(PY) manage.py runserver 127.0.0.1:$${PORT:-8000}" \
+		"$(PY) manage.py $(WORKER_ARGS)"
 
 # The production server, as the Docker image runs it: gunicorn with gunicorn.conf.py,
 # DEBUG off, collected static files, SQLite in WAL mode unless DATABASE_URL is set.
 # Listens on 127.0.0.1:$$PORT (default 8000); BIND=0.0.0.0:8000 opens it to the network.
+# One PDF worker runs beside it (planner_ops/launch.py); stopping either stops both.
 serve: $(STAMP) .secret_key
 	export DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
 		BIND="$${BIND:-127.0.0.1:$${PORT:-8000}}"; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 \
 	&& $(PY) manage.py migrate --noinput \
-	&& exec $(VENV)/bin/gunicorn -c gunicorn.conf.py planner.wsgi
+	&& exec $(PY) -m planner_ops.launch "$(VENV)/bin/gunicorn -c gunicorn.conf.py planner.wsgi" \
+		"$(PY) manage.py $(WORKER_ARGS) --no-reload"
 
 # Load-test `make serve` on a free loopback port with wrk; prints a table and writes
 # bench/results.json (see bench/README.md). BENCH_DURATION=10 sets the seconds per row.

@@ -10,7 +10,6 @@ import json
 import re
 from typing import Any
 
-from planner import services
 from planner.engine.audit import (
     MAX_FILE_BYTES,
     CurrentConfig,
@@ -89,7 +88,7 @@ def canonical(recommendation: dict) -> dict:
 def plan_script(plan, key: str) -> str | None:
     """Return the plan's script for one side; with an import, Exchange Online's follows it."""
     script = (plan.recommendation.get("powershell") or {}).get(key)
-    plan_import = services.plan_import_of(plan)
+    plan_import = plan.current_import()
     if key == "exchange_online" and plan_import is not None:
         current = from_dict(plan_import.data)
         if export_schema.EXCHANGE_ONLINE in current.kinds:

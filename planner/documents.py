@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
-from planner import services
 from planner.audit import audit_context, audit_document
 from planner.diagram import mail_flow
 from planner.engine import RULES_VERSION
@@ -90,7 +89,7 @@ def plan_document(plan: Plan, *, share_token: str, revision: PlanRevision | None
         "recommendation": recommendation,
         "links": links,
     }
-    plan_import = services.plan_import_of(plan) if revision is None else None
+    plan_import = plan.current_import() if revision is None else None
     if plan_import is not None:
         document["audit"] = audit_document(
             plan_import.data,

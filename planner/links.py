@@ -151,6 +151,11 @@ class Links:
         return f"{self.pdf}?size=letter"
 
     @property
+    def pdf_appendix(self):
+        """The PDF with its appendix: the answers, information notes and PowerShell scripts."""
+        return f"{self.pdf}?appendix=1"
+
+    @property
     def markdown(self):
         return self.url("markdown")
 

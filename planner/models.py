@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 
 from planner import links
@@ -47,6 +49,13 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.name} (revision {self.revision})"
 
+    def current_import(self) -> PlanImport | None:
+        """Return the plan's import, or None (no query when the plan was found with it)."""
+        try:
+            return self.audit_import
+        except PlanImport.DoesNotExist:
+            return None
+
 
 class PlanRevision(models.Model):
     """One saved state of a plan; revision 1 is the plan as first saved."""
@@ -84,3 +93,31 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"Import for plan {self.plan_id} (revision {self.revision})"
+
+
+class StoredPdf(models.Model):
+    """A revision's rendered PDF, kept in the database so every replica can serve it.
+
+    `version` fingerprints what shaped the bytes besides the revision (templates, stylesheet,
+    renderer code, rules version): a deploy that changes any of them makes old rows unused,
+    and `manage.py prune_pdfs` deletes them.
+    """
+
+    revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="pdfs")
+    page_size = models.CharField(max_length=8)
+    appendix = models.BooleanField()
+    version = models.CharField(max_length=16)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "page_size", "appendix", "version"], name="unique_stored_pdf"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.revision} {self.page_size} PDF"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from planner import links
+from planner import links, pdfs
 from planner.engine import RULES_VERSION, Answers, recommend
 from planner.engine.audit import CurrentConfig
 from planner.models import Plan, PlanImport, PlanRevision
@@ -62,7 +62,7 @@ def create_plan(*, name: str, answers: Answers, current: CurrentConfig | None = 
     )
     with transaction.atomic():
         plan.save(force_insert=True)
-        PlanRevision.objects.create(
+        revision = PlanRevision.objects.create(
             plan=plan,
             number=1,
             name=plan.name,
@@ -75,6 +75,7 @@ def create_plan(*, name: str, answers: Answers, current: CurrentConfig | None = 
             plan.audit_import = PlanImport.objects.create(
                 plan=plan, revision=1, data=current.to_dict(), imported_at=now
             )
+        pdfs.render_after_commit(revision)
     return SavedPlan(plan=plan, share_token=share_token, edit_token=edit_token)
 
 
@@ -126,6 +127,7 @@ def update_plan(
         revision = PlanRevision.objects.create(
             plan=plan, number=number, note=note, created_at=now, **fields
         )
+        pdfs.render_after_commit(revision)
     for key, value in {"revision": number, "history": history, "updated_at": now, **fields}.items():
         setattr(plan, key, value)
     return revision
@@ -278,21 +280,18 @@ def save_import(plan: Plan, *, current: CurrentConfig) -> PlanImport:
 
     Replaces any earlier import of this plan: a plan keeps one, the latest.
     """
-    plan_import, _ = PlanImport.objects.update_or_create(
-        plan=plan,
-        defaults={
-            "revision": plan.revision,
-            "data": current.to_dict(),
-            "imported_at": timezone.now(),
-        },
-    )
+    with transaction.atomic():
+        plan_import, _ = PlanImport.objects.update_or_create(
+            plan=plan,
+            defaults={
+                "revision": plan.revision,
+                "data": current.to_dict(),
+                "imported_at": timezone.now(),
+            },
+        )
+        # The current revision's PDFs show the comparison: render them again.
+        revision = PlanRevision.objects.get(plan=plan, number=plan.revision)
+        revision.pdfs.all().delete()
+        pdfs.render_after_commit(revision)
     plan.audit_import = plan_import
     return plan_import
-
-
-def plan_import_of(plan: Plan) -> PlanImport | None:
-    """Return the plan's import, or None (no query when the plan was found with its import)."""
-    try:
-        return plan.audit_import
-    except PlanImport.DoesNotExist:
-        return None

@@ -162,9 +162,12 @@ BENCH_HELLO = env_bool("BENCH_HELLO", False)
 PDF_MAX_CONCURRENCY = env_int("PDF_MAX_CONCURRENCY", 2, minimum=1)
 # A render still running after this many seconds is stopped, and the visitor gets a 503.
 PDF_RENDER_TIMEOUT = env_float("PDF_RENDER_TIMEOUT", 20.0)
-# A PDF larger than this is sent but never cached. With PDF_CACHE_ENTRIES entries at most,
-# the PDF cache holds no more than PDF_CACHE_ENTRIES x PDF_CACHE_MAX_BYTES (32 MiB by default).
-PDF_CACHE_MAX_BYTES = env_int("PDF_CACHE_MAX_BYTES", 1024 * 1024)
+
+# Each saved revision's PDFs are rendered in the background (planner/pdfs.py) by
+# `manage.py db_worker`, which takes tasks from a table in the same database; with PostgreSQL
+# any number of workers on any number of machines share it. Django 6 ships the same API as
+# django.tasks: moving up drops "django_tasks" below and imports `task` from django.tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -175,6 +178,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "planner",
     "planner_ops",
     "wizard",
@@ -235,26 +240,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Banners hold no token, so the session store is fine for them (no extra cookie).
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-
-# Rendered PDFs are cached; nothing else is. The default keeps them in each process's memory;
-# PDF_CACHE_BACKEND and PDF_CACHE_LOCATION point it at a shared cache instead, e.g.
-# django.core.cache.backends.redis.RedisCache and redis://127.0.0.1:6379/1.
-# In memory, MAX_ENTRIES bounds the count and PDF_CACHE_MAX_BYTES each entry (review E11); a
-# shared cache is bounded by its own memory limit (Redis maxmemory, memcached -m).
-PDF_CACHE_BACKEND = env_str("PDF_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pdfs": {
-        "BACKEND": PDF_CACHE_BACKEND,
-        "LOCATION": env_str("PDF_CACHE_LOCATION", "pdfs"),
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": (
-            {"MAX_ENTRIES": env_int("PDF_CACHE_ENTRIES", 32, minimum=1)}
-            if PDF_CACHE_BACKEND.endswith("LocMemCache")
-            else {}
-        ),
-    },
-}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

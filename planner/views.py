@@ -15,18 +15,19 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from planner import audit, services
+from planner import audit, pdfs, services
 from planner.api.views import public_url
 from planner.diff import answer_changes, connector_changes
 from planner.documents import plan_context, plan_document
 from planner.engine import RULES_VERSION, Answers, recommend
 from planner.exports import PAGE_SIZES
 from planner.exports.markdown import render_plan_markdown
-from planner.exports.pdf import PdfBusyError, PdfTimeoutError, render_plan_pdf
+from planner.exports.pdf import PdfBusyError, PdfTimeoutError
 from planner.forms import ImportForm, ImportUploadHandler
 from planner.links import (
     EDIT,
@@ -233,24 +234,36 @@ def plan_compare(request, kind, token):
 @rate_limit(LOOKUP)
 @gone_when_expired
 def plan_pdf(request, kind, token):
-    plan, share_token = _open_plan(kind, token)
+    plan, _ = _open_plan(kind, token)
     size = request.GET.get("size", "a4").lower()
     if size not in PAGE_SIZES:
         return HttpResponseBadRequest(
             "Unknown page size. Use ?size=a4 or ?size=letter.", content_type="text/plain"
         )
-    document = plan_document(plan, share_token=share_token)
-    share_url = public_url(request, share_path(share_token))
+    appendix = {"0": False, "1": True}.get(
+        request.GET.get("appendix", "1" if pdfs.DEFAULT_APPENDIX else "0")
+    )
+    if appendix is None:
+        return HttpResponseBadRequest(
+            "Use ?appendix=1 for the PDF with its appendix, ?appendix=0 without.",
+            content_type="text/plain",
+        )
     try:
-        content = render_plan_pdf(document, share_url=share_url, page_size=size)
+        # Stored by the worker after the save (planner/pdfs.py), or rendered now and stored.
+        pdf = pdfs.pdf_for(plan, page_size=size, appendix=appendix)
     except (PdfBusyError, PdfTimeoutError) as error:
         response = render(
             request, "503.html", {"busy": isinstance(error, PdfBusyError)}, status=503
         )
         response["Retry-After"] = "30"
         return response
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(plan, "pdf")}"'
+    response = get_conditional_response(request, etag=pdf.etag)
+    if response is None:
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Length"] = pdf.size
+        name = _download_name(plan, "pdf", part="appendix" if appendix else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["ETag"] = pdf.etag
     return response
 
 

@@ -30,3 +30,16 @@ def empty_caches():
     # Each test starts with empty caches (the PDF cache is process-wide).
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # A SQLite test database in a file rather than in memory, so that tests can run real
+    # server and worker processes against it (tests/planner/processes.py). PostgreSQL's test
+    # database is reachable from other processes as it is.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)

@@ -7,20 +7,17 @@ thread cannot be stopped, a process can: a render that outlasts PDF_RENDER_TIMEO
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import multiprocessing
 import multiprocessing.forkserver
 import textwrap
 import threading
-from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import render_to_string
 
-from planner.documents import plan_context
+from planner.documents import SEVERITY_ORDER, plan_context
 from planner.exports import PAGE_SIZES, render_in_child
 
 logger = logging.getLogger(__name__)
@@ -59,9 +56,28 @@ def _clip(text: str, *, more: str) -> str:
 PDF_MAX_AUDIT_ROWS = 60
 
 
-def pdf_context(document: dict, *, share_url: str) -> dict:
-    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is."""
+def pdf_context(document: dict, *, share_url: str, appendix: bool = True) -> dict:
+    """Return `plan_context()` cut to what a PDF shows, each cut saying where the rest is.
+
+    The document a reviewer reads carries the plan: summary, diagram, connectors, devices,
+    checklist, blockers and warnings, guides. The answers, the information notes and the
+    PowerShell scripts form an appendix, printed only with `appendix` (the plan page has them
+    all, and the scripts are .ps1 downloads).
+    """
     context = plan_context(document, share_url=share_url)
+    notes = context["notes"]
+    context["notes"] = [note for note in notes if note["severity"] in SEVERITY_ORDER]
+    context["info_notes"] = [note for note in notes if note["severity"] not in SEVERITY_ORDER]
+    context["appendix"] = appendix
+    context["appendix_parts"] = [
+        part
+        for part, present in (
+            ("your answers", context["answers"]),
+            ("information notes", context["info_notes"]),
+            ("the PowerShell scripts", context["scripts"]),
+        )
+        if present
+    ]
     more = "the full list is on the shared plan"
     context["answers"] = [
         replace(row, answer=_clip(str(row.answer), more=more)) for row in context["answers"]
@@ -112,53 +128,23 @@ def pdf_context(document: dict, *, share_url: str) -> dict:
     return context
 
 
-def render_plan_pdf(document: dict, *, share_url: str, page_size: str = "a4") -> bytes:
+def render_plan_pdf(
+    document: dict, *, share_url: str, page_size: str = "a4", appendix: bool = True
+) -> bytes:
     """Return the plan as a tagged PDF; `page_size` is "a4" or "letter".
+
+    `appendix` adds the PowerShell scripts at the end (they are also .ps1 downloads).
 
     Raises ValueError for another page size, PdfBusyError when every render slot stays busy and
     PdfTimeoutError when the render overruns PDF_RENDER_TIMEOUT.
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}.")
-    html = render_to_string("planner/plan_pdf.html", pdf_context(document, share_url=share_url))
-    # A plan revision never changes, and admins, reviewers and approvers all download the same
-    # PDF: keep it, keyed by everything that was rendered (CACHES["pdfs"] bounds the memory).
-    key = "pdf:" + hashlib.sha256(f"{page_size}\n{html}".encode()).hexdigest()
-    pdfs = caches["pdfs"]
-    with _one_render_of(key):
-        pdf = pdfs.get(key)
-        if pdf is None:
-            pdf = _render_in_a_slot(html, page_size)
-            if len(pdf) <= settings.PDF_CACHE_MAX_BYTES:
-                pdfs.set(key, pdf)
-        return pdf
-
-
-_renders_lock = threading.Lock()
-_renders: dict[str, list] = {}  # document key -> [lock, number of requests using it]
-
-
-@contextmanager
-def _one_render_of(key: str):
-    """Let one request at a time render a given document; the others then find it cached.
-
-    So repeated requests for one (large) plan take one render slot, not all of them.
-    """
-    with _renders_lock:
-        entry = _renders.setdefault(key, [threading.Lock(), 0])
-        entry[1] += 1
-    try:
-        if not entry[0].acquire(timeout=SLOT_WAIT_SECONDS):
-            raise PdfBusyError("This PDF is still being made; try again in a moment.")
-        try:
-            yield
-        finally:
-            entry[0].release()
-    finally:
-        with _renders_lock:
-            entry[1] -= 1
-            if not entry[1]:
-                del _renders[key]
+    html = render_to_string(
+        "planner/plan_pdf.html", pdf_context(document, share_url=share_url, appendix=appendix)
+    )
+    # No cache here: each revision's PDF is rendered once and stored (planner/pdfs.py).
+    return _render_in_a_slot(html, page_size)
 
 
 def _render_in_a_slot(html: str, page_size: str) -> bytes:
@@ -186,6 +172,10 @@ def start_renderer(*, preload: tuple[str, ...] = ()) -> None:
     """
     _processes.set_forkserver_preload(["planner.exports.renderer", *preload])
     multiprocessing.forkserver.ensure_running()
+    # ensure_running() returns while the server is still loading WeasyPrint (about a second);
+    # one tiny render waits for it, so the worker serves nothing before it is warm (`make
+    # bench` measured the first PDF after a start at 1.7 s against 0.7-0.8 s for the others).
+    _write_pdf('<html lang="en"><p>Ready</p></html>', "a4")
 
 
 def _write_pdf(html: str, page_size: str) -> bytes:

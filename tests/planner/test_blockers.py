@@ -66,7 +66,7 @@ def test_pdf_shows_the_blocker_callout_before_the_answers(blocked_document):
     text = pdf_text(render_plan_pdf(blocked_document, share_url=SHARE_URL))
     assert CALLOUT in text
     assert text.index(CALLOUT) < text.index("Your answers")
-    notes = text.index("Notes", text.index("PowerShell"))
+    notes = text.index("Notes", text.index("Connectors"))
     assert text.index("Blockers", notes) < text.index("Warnings", notes)
 
 

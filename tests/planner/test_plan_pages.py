@@ -372,7 +372,8 @@ def test_host_port_and_case_variants_do_not_force_a_new_pdf_render(
     for host in ("localhost:1", "localhost:2", "LOCALHOST:3"):
         assert client.get(f"/p/{saved.share_token}/pdf", HTTP_HOST=host).status_code == 200
     assert len(renders) == 1
-    assert "http://localhost/p/" in renders[0]
+    # The stored PDF prints no link: it would go stale when the link is rotated (planner/pdfs.py).
+    assert "/p/" not in renders[0]
 
 
 @pytest.mark.parametrize("link", ["share", "edit", "unknown"])

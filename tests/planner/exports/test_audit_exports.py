@@ -69,3 +69,34 @@ def test_pdf_and_markdown_downloads_carry_the_import(client):
     pdf = client.get(f"/p/{saved.share_token}/pdf").content
     assert "## As found" in markdown
     assert "As found" in pdf_text(pdf)
+
+
+@pytest.mark.django_db
+def test_an_import_replaces_the_pdf_stored_before_it(client):
+    saved = make_plan()
+    before = client.get(f"/p/{saved.share_token}/pdf")
+    assert "As found" not in pdf_text(before.content)
+    client.post(
+        f"/e/{saved.edit_token}/import",
+        {"exchange_online": SimpleUploadedFile(EXO_FILE, data(EXO_FILE))},
+    )
+    after = client.get(f"/p/{saved.share_token}/pdf")
+    assert after["ETag"] != before["ETag"]
+    assert "As found" in pdf_text(after.content)
+
+
+@pytest.mark.django_db
+def test_the_workers_render_carries_the_import(client):
+    from planner import pdfs
+    from planner.models import StoredPdf
+
+    saved = make_plan()
+    client.post(
+        f"/e/{saved.edit_token}/import",
+        {"exchange_online": SimpleUploadedFile(EXO_FILE, data(EXO_FILE))},
+    )
+    revision = saved.plan.revisions.get(number=1)
+    StoredPdf.objects.all().delete()
+    assert pdfs.render_revision_pdfs.call(revision.pk)
+    pdf = client.get(f"/p/{saved.share_token}/pdf")
+    assert "As found" in pdf_text(pdf.content)

@@ -85,11 +85,16 @@ def test_pdf_carries_the_guidance_disclaimer(typical_text):
     )
 
 
-def test_pdf_prints_guide_urls_in_full(typical_document, typical_pdf):
-    # URLs wrap anywhere, so look for them with the line breaks removed.
-    text = pdf_text(typical_pdf).replace(" ", "")
+def test_pdf_links_every_guide(typical_document, typical_pdf):
+    # Guides are short links: the title is printed, the URL is the link's target.
+    uris = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(typical_pdf)).pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    }
     for guide in typical_document["recommendation"]["guides"]:
-        assert guide["url"] in text
+        assert guide["url"] in uris
 
 
 def test_pdf_is_tagged_with_title_and_language(typical_pdf):
@@ -179,23 +184,6 @@ def test_render_gives_up_when_every_slot_stays_busy(monkeypatch):
         exports_pdf.render_plan_pdf(make_document(revision=7), share_url=SHARE_URL)
 
 
-def test_same_revision_is_served_from_cache_without_rendering(monkeypatch):
-    first = exports_pdf.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL)
-    monkeypatch.setattr(exports_pdf, "_write_pdf", None)  # any real render would now fail
-    assert exports_pdf.render_plan_pdf(make_document(revision=5), share_url=SHARE_URL) == first
-
-
-def test_a_pdf_over_the_byte_limit_is_sent_but_not_cached(settings, monkeypatch):
-    settings.PDF_CACHE_MAX_BYTES = 1000
-    renders = []
-    monkeypatch.setattr(
-        exports_pdf, "_write_pdf", lambda html, size: renders.append(1) or b"%" * 1001
-    )
-    for _ in range(2):
-        assert exports_pdf.render_plan_pdf(make_document(), share_url=SHARE_URL) == b"%" * 1001
-    assert len(renders) == 2
-
-
 def test_new_revision_is_rendered_afresh(typical_pdf):
     pdf = exports_pdf.render_plan_pdf(make_document(revision=2), share_url=SHARE_URL)
     assert pdf != typical_pdf
@@ -232,29 +220,6 @@ def test_the_largest_plan_prints_a_bounded_pdf_saying_where_the_rest_is():
     assert len(html) < 250_000
     assert "more connectors are not printed here" in html
     assert "more lines are not printed here" in html
-
-
-def test_concurrent_requests_for_one_pdf_render_it_once(monkeypatch):
-    renders = []
-
-    def slow_write(html, page_size):
-        renders.append(page_size)
-        threading.Event().wait(0.2)
-        return b"%PDF-fake"
-
-    monkeypatch.setattr(exports_pdf, "_write_pdf", slow_write)
-    document = make_document(revision=41)
-    threads = [
-        threading.Thread(
-            target=exports_pdf.render_plan_pdf, args=(document,), kwargs={"share_url": "x"}
-        )
-        for _ in range(4)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(renders) == 1
 
 
 def test_a_render_over_the_time_limit_is_stopped(settings):
