@@ -77,6 +77,7 @@ def test_rollback_in_page_markdown_and_pdf():
     markdown = render_plan_markdown(document, share_url=SHARE_URL)
     pdf = pdf_text(exports_pdf.render_plan_pdf(document, share_url=SHARE_URL))
     assert "## Rollback" in markdown and "Rollback" in pdf
+    assert "-Enabled $false" in pdf and "Remove-InboundConnector" in pdf
     for name in names:
         quoted = "'" + name.replace("'", "''") + "'"
         assert f"-Identity {quoted} -Enabled $false" in markdown
