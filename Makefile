@@ -60,7 +60,7 @@ bench: $(STAMP) .secret_key
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"'.
-test: $(STAMP) chromium
+test: $(STAMP) chromium vnu
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: chromium
@@ -74,6 +74,24 @@ chromium:
 			exit 1; \
 		fi; \
 	fi
+
+# The Nu HTML Checker for tests/test_html_validity.py: Java and the vnu-jar npm package in .vnu/.
+# As root (CI) the JRE and npm are installed with apt-get; otherwise the test skips, saying why.
+VNU_JAR := .vnu/node_modules/vnu-jar/build/dist/vnu.jar
+.PHONY: vnu
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+				default-jre-headless npm; \
+		else \
+			echo "The HTML validity test needs Java and npm (sudo apt-get install default-jre-headless npm);"; \
+			echo "without them it is skipped."; \
+		fi; \
+	fi
+	@if command -v npm >/dev/null; then npm install --prefix .vnu --no-audit --no-fund vnu-jar; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .

@@ -150,6 +150,10 @@ def plan_context(document: dict, *, share_url: str) -> dict:
         "blockers": [note for note in notes if note["severity"] == "blocker"],
         "blocker_callout": BLOCKER_CALLOUT,
         "checklist": _checklist(recommendation.get("checklist") or [], guides),
+        "test_steps": sum(
+            1 for item in recommendation.get("checklist") or [] if item["phase"] == "test"
+        ),
+        "rollback": rollback(recommendation),
         "scripts": _scripts(powershell),
         "powershell": powershell,
         "audit": audit,
@@ -185,7 +189,9 @@ def _scripts(powershell: dict) -> list[dict]:
 def _connector(connector: dict, guides: dict) -> dict:
     hints = {item["parameter"]: item["hint"] for item in connector.get("fill_in", [])}
     rows = []
-    for parameter, value in connector["settings"].items():
+    # A connector the plan doesn't create (the HCW made it) has no settings to type in.
+    settings = connector["settings"] if connector["action"] == "create" else {}
+    for parameter, value in settings.items():
         if value is None:
             rows.append(SettingRow(parameter, hints.get(parameter, "a value"), fill_in=True))
         else:
@@ -196,8 +202,49 @@ def _connector(connector: dict, guides: dict) -> dict:
         "to_label": ENDPOINT_LABELS[connector["to"]],
         "requirement": "Required" if connector["required"] else "Optional",
         "action_label": ACTION_LABELS.get(connector["action"], connector["action"]),
+        "creates": connector["action"] == "create",
+        "review_cmdlet": review_cmdlet(connector["cmdlet"]),
         "setting_rows": rows,
         "guide": guides.get(connector["guide"]),
+    }
+
+
+def review_cmdlet(cmdlet: str) -> str:
+    """Return the Get- cmdlet that shows what `cmdlet` (New-InboundConnector, ...) makes."""
+    return "Get-" + cmdlet.partition("-")[2]
+
+
+def _ps_quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def rollback(recommendation: dict) -> dict:
+    """Return how to back out what the plan creates: disable, then remove, each connector.
+
+    Only the connectors the plan creates (a connector made by the Hybrid Configuration Wizard
+    is left alone), in reverse order. `disable` and `remove` are PowerShell lines.
+    """
+    created = [
+        item
+        for item in recommendation["connectors"]
+        if item["action"] == "create" and item["settings"].get("Name")
+    ]
+    lines = []
+    for item in reversed(created):
+        noun = item["cmdlet"].partition("-")[2]
+        name = _ps_quote(item["settings"]["Name"])
+        lines.append(
+            {
+                "name": item["settings"]["Name"],
+                "disable": f"Set-{noun} -Identity {name} -Enabled $false",
+                "remove": f"Remove-{noun} -Identity {name} -Confirm:$false",
+            }
+        )
+    return {
+        "connectors": lines,
+        "disable_script": "\n".join(line["disable"] for line in lines),
+        "remove_script": "\n".join(line["remove"] for line in lines),
+        "on_premises": bool((recommendation.get("powershell") or {}).get("on_premises")),
     }
 
 

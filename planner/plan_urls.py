@@ -42,6 +42,7 @@ urlpatterns = [
     for prefix, kind in (("p", SHARE), ("e", EDIT))
     for rest, view, page in PAGES
 ] + [
+    path("e/<token:token>/links/", views.link_settings, name="link_settings"),
     path("e/<token:token>/rotate-share", views.rotate_share, name="rotate_share"),
     path("e/<token:token>/rotate-edit", views.rotate_edit, name="rotate_edit"),
     path("e/<token:token>/share-expiry", views.share_expiry, name="share_expiry"),

@@ -159,6 +159,12 @@ def find_plan_by_share_token(token: str) -> Plan | None:
     return plan
 
 
+def share_link_is_expired(token: str) -> bool:
+    """Return whether `token` is the share link of a plan whose link has expired."""
+    plan = Plan.objects.by_share_token(token).only("share_expires_at").first()
+    return plan is not None and share_link_expired(plan)
+
+
 def find_revision_by_share_token(token: str, number: int) -> PlanRevision | None:
     """Return revision `number` of the plan this share link opens (one query), or None."""
     if not links.is_token(token):

@@ -172,6 +172,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "formtools",
     "crispy_forms",
@@ -196,6 +197,9 @@ MIDDLEWARE = [
     "planner_ops.middleware.PrivatePageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The edit page's one-time banners ("Plan saved", "New share link made") travel in the
+    # session, never in the URL: a copied or bookmarked address shows no stale banner.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,6 +221,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
             ],
         },
     },
@@ -233,6 +238,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The wizard keeps its answers in the session: Django's database store (the default).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Banners hold no token, so the session store is fine for them (no extra cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -6,9 +6,10 @@ read-only and never reveal the edit link; edit-link pages are the author's. Both
 """
 
 import datetime as dt
-from urllib.parse import urlencode
+import functools
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -108,12 +109,18 @@ def _plan_context(plan, *, share_token: str, links: Links, revision=None) -> dic
     }
 
 
+class LinkGone(Exception):
+    """A share link that did open a plan, but has expired: answered with 410 Gone."""
+
+
 def _open_plan(kind: LinkKind, token: str):
-    """Return (plan, share token) for a link, or raise Http404."""
+    """Return (plan, share token) for a link, or raise Http404 (or LinkGone when expired)."""
     if kind == SHARE:
         plan = services.find_plan_by_share_token(token)
         if plan is None:
-            raise Http404("No plan has this share link, or it has expired.")
+            if services.share_link_is_expired(token):
+                raise LinkGone()
+            raise Http404("No plan has this share link.")
         return plan, token
     plan = services.find_plan_by_edit_token(token)
     if plan is None:
@@ -121,11 +128,30 @@ def _open_plan(kind: LinkKind, token: str):
     return plan, services.share_token_for(plan, edit_token=token)
 
 
+def gone_when_expired(view):
+    """Answer an expired share link with 410 and a page that says so (review L5)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LinkGone:
+            return render(request, "410.html", status=410)
+
+    return wrapper
+
+
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_page(request, kind, token):
     plan, share_token = _open_plan(kind, token)
     if kind == EDIT:
+        if _banner_in_query(request):
+            # Older links (and the wizard until it sets the message itself) carry the banner
+            # in the query: move it to the session and show the clean, bookmarkable address.
+            _add_banner(request, plan)
+            return redirect(edit_path(token))
         return _edit_page(request, plan, edit_token=token, share_token=share_token)
     context = _plan_context(plan, share_token=share_token, links=Links(kind, token))
     return render(request, "planner/plan_detail.html", context)
@@ -133,9 +159,12 @@ def plan_page(request, kind, token):
 
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_revision(request, kind, token, number):
     if kind == SHARE:
         revision = services.find_revision_by_share_token(token, number)
+        if revision is None and services.share_link_is_expired(token):
+            raise LinkGone()
     else:
         revision = services.find_revision_by_edit_token(token, number)
     if revision is None:
@@ -152,11 +181,18 @@ def plan_revision(request, kind, token, number):
 
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_compare(request, kind, token):
     links = Links(kind, token)
     numbers, error = _compare_numbers(request.GET)
     wanted = numbers if numbers and not error else ()
-    if kind == EDIT:
+    if numbers is None and not error:
+        # No revisions chosen: show the latest change straight away (review L14).
+        plan, _ = _open_plan(kind, token)
+        if plan.revision > 1:
+            numbers = wanted = (plan.revision - 1, plan.revision)
+        found = services.find_revisions(plan, numbers=wanted) if wanted else []
+    elif kind == EDIT:
         plan, _ = _open_plan(kind, token)
         found = services.find_revisions(plan, numbers=wanted) if wanted else []
     else:
@@ -196,6 +232,7 @@ def plan_compare(request, kind, token):
 
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_pdf(request, kind, token):
     plan, _ = _open_plan(kind, token)
     size = request.GET.get("size", "a4").lower()
@@ -232,6 +269,7 @@ def plan_pdf(request, kind, token):
 
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_markdown(request, kind, token):
     plan, share_token = _open_plan(kind, token)
     document = plan_document(plan, share_token=share_token)
@@ -244,6 +282,7 @@ def plan_markdown(request, kind, token):
 
 @require_safe
 @rate_limit(LOOKUP)
+@gone_when_expired
 def plan_script(request, kind, token, side):
     plan, _ = _open_plan(kind, token)
     script = audit.plan_script(plan, SCRIPT_SIDES[side])
@@ -307,72 +346,133 @@ class ShareExpiryForm(forms.Form):
 
 EDIT_BANNERS = {
     ("rotated", "share"): "New share link made. The old share link no longer works: "
-    "send colleagues the new one below.",
-    ("rotated", "edit"): "New edit link made. The old edit link no longer works: "
-    "bookmark this page or copy the new edit link below.",
+    "send colleagues the new one.",
+    ("rotated", "edit"): "New private edit link made. The old one no longer works: "
+    "bookmark this page or copy the new private link.",
     ("expiry", "set"): "Share link expiry date saved.",
     ("expiry", "cleared"): "The share link no longer expires.",
     ("imported", "1"): "Export imported. The comparison below replaces any earlier import.",
 }
+BANNER_KEYS = ("saved", "updated", "rules", "rotated", "expiry", "imported")
+# The message tag of the confirmation shown once after the first save (set by the wizard).
+PLAN_SAVED_TAG = "plan-saved"
 
 
-def _edit_banner(request, plan) -> str:
-    if request.GET.get("saved") == "1":
-        return (
-            "Plan saved. Copy the edit link below and keep it: it is the only way back to "
-            "changing this plan."
-        )
-    updated = request.GET.get("updated", "")
+def _banner_in_query(request) -> bool:
+    return any(key in request.GET for key in BANNER_KEYS)
+
+
+def _banner_text(params, plan) -> str:
+    """Return the banner for the query `params` a save or a link change redirected with."""
+    updated = params.get("updated", "")
     if updated.isdigit() and 1 < int(updated) <= plan.revision:
-        if request.GET.get("rules") == "current":
+        if params.get("rules") == "current":
             return (
                 f"Revision {int(updated)} saved with version {plan.rules_version} of the "
                 "planner's rules. Earlier revisions keep their advice in the plan's history."
             )
         return f"Revision {int(updated)} saved."
-    if request.GET.get("rules") == "stale":
+    if params.get("rules") == "stale":
         return (
             "The plan was changed by someone else meanwhile, so nothing was saved. Check the "
             "current revision below before saving it with the current rules."
         )
     for key in ("rotated", "expiry", "imported"):
-        if key in request.GET:
-            return EDIT_BANNERS.get((key, request.GET[key]), "")
+        if key in params:
+            return EDIT_BANNERS.get((key, params[key]), "")
     return ""
 
 
-def _edit_page(
-    request, plan, *, edit_token, share_token, expiry_form=None, import_form=None, status=200
-):
-    links = Links(EDIT, edit_token)
-    context = _plan_context(plan, share_token=share_token, links=links)
+def _add_banner(request, plan) -> None:
+    """Queue the banner a query string asked for, as a one-time message (no token in it)."""
+    if request.GET.get("saved") == "1":
+        messages.success(request, "Plan saved.", extra_tags=PLAN_SAVED_TAG)
+        return
+    text = _banner_text(request.GET, plan)
+    if text:
+        messages.success(request, text)
+
+
+def _banners(request) -> tuple[bool, list[str]]:
+    """Return whether the plan was just saved, and the other one-time banners."""
+    just_saved, texts = False, []
+    for message in messages.get_messages(request):
+        if message.extra_tags == PLAN_SAVED_TAG:
+            just_saved = True
+        else:
+            texts.append(message.message)
+    return just_saved, texts
+
+
+def _link_context(request, plan, *, edit_token, share_token) -> dict:
+    share_url = public_url(request, share_path(share_token))
+    edit_url = public_url(request, edit_path(edit_token))
     expires_on = None
     if plan.share_expires_at:
         expires_on = (plan.share_expires_at - dt.timedelta(days=1)).date()
+    return {
+        "share_url": share_url,
+        "edit_url": edit_url,
+        # The last characters of each token, so the two links can be told apart at a glance.
+        "share_end": share_token[-4:],
+        "edit_end": edit_token[-4:],
+        "share_expires_on": expires_on,
+        "share_expired": services.share_link_expired(plan),
+        "links_settings_url": reverse("planner:link_settings", kwargs={"token": edit_token}),
+    }
+
+
+def _edit_page(request, plan, *, edit_token, share_token, import_form=None, status=200):
+    links = Links(EDIT, edit_token)
+    context = _plan_context(plan, share_token=share_token, links=links)
     if plan.rules_version < RULES_VERSION:
         context["current_rules"] = _current_rules_preview(plan, links=links)
+    just_saved, banners = _banners(request) if status == 200 else (False, [])
     context.update(
-        banner=_edit_banner(request, plan) if status == 200 else "",
-        share_url=public_url(request, share_path(share_token)),
-        edit_url=public_url(request, edit_path(edit_token)),
+        _link_context(request, plan, edit_token=edit_token, share_token=share_token),
+        just_saved=just_saved,
+        banners=banners,
         change_answers_url=reverse("wizard:edit", kwargs={"edit_token": edit_token}),
-        share_expires_on=expires_on,
-        share_expired=services.share_link_expired(plan),
-        expiry_form=expiry_form or ShareExpiryForm(initial={"expires_on": expires_on}),
         import_form=import_form or ImportForm(),
         actions={
             "import": links.action("import_current"),
-            "rotate_share": links.action("rotate_share"),
-            "rotate_edit": links.action("rotate_edit"),
-            "expiry": links.action("share_expiry"),
             "current_rules": links.action("current_rules"),
         },
     )
     return render(request, "planner/plan_edit.html", context, status=status)
 
 
-def _edited(path: str, **query) -> str:
-    return f"{path}?{urlencode(query)}"
+def _link_settings_page(request, plan, *, edit_token, share_token, expiry_form=None, status=200):
+    context = _link_context(request, plan, edit_token=edit_token, share_token=share_token)
+    _, banners = _banners(request) if status == 200 else (False, [])
+    form = expiry_form or ShareExpiryForm(initial={"expires_on": context["share_expires_on"]})
+    context.update(
+        plan=plan,
+        links=Links(EDIT, edit_token),
+        banners=banners,
+        expiry_form=form,
+        expiry_errors=[
+            {"href": f"#{form['expires_on'].id_for_label}", "text": error}
+            for error in form.errors.get("expires_on", [])
+        ],
+        actions={
+            "rotate_share": reverse("planner:rotate_share", kwargs={"token": edit_token}),
+            "rotate_edit": reverse("planner:rotate_edit", kwargs={"token": edit_token}),
+            "expiry": reverse("planner:share_expiry", kwargs={"token": edit_token}),
+        },
+    )
+    return render(request, "planner/plan_links.html", context, status=status)
+
+
+@require_safe
+@rate_limit(LOOKUP)
+def link_settings(request, token):
+    plan, share_token = _open_plan(EDIT, token)
+    return _link_settings_page(request, plan, edit_token=token, share_token=share_token)
+
+
+def _settings_path(edit_token: str) -> str:
+    return reverse("planner:link_settings", kwargs={"token": edit_token})
 
 
 def _current_rules_preview(plan, *, links: Links) -> dict | None:
@@ -400,7 +500,8 @@ def rotate_share(request, token):
         services.rotate_share_token(plan, edit_token=token)
     except services.WrongEditToken:
         raise Http404("This edit link was replaced.") from None
-    return redirect(_edited(edit_path(token), rotated="share"))
+    messages.success(request, EDIT_BANNERS["rotated", "share"])
+    return redirect(_settings_path(token))
 
 
 @require_POST
@@ -411,7 +512,8 @@ def rotate_edit(request, token):
         new_edit_token = services.rotate_edit_token(plan, edit_token=token)
     except services.WrongEditToken:
         raise Http404("This edit link was replaced.") from None
-    return redirect(_edited(edit_path(new_edit_token), rotated="edit"))
+    messages.success(request, EDIT_BANNERS["rotated", "edit"])
+    return redirect(_settings_path(new_edit_token))
 
 
 @require_POST
@@ -420,12 +522,13 @@ def share_expiry(request, token):
     plan, share_token = _open_plan(EDIT, token)
     form = ShareExpiryForm(request.POST)
     if not form.is_valid():
-        return _edit_page(
+        return _link_settings_page(
             request, plan, edit_token=token, share_token=share_token, expiry_form=form, status=400
         )
     expires_on = form.cleaned_data["expires_on"]
     services.set_share_expiry(plan, expires_on=expires_on)
-    return redirect(_edited(edit_path(token), expiry="set" if expires_on else "cleared"))
+    messages.success(request, EDIT_BANNERS["expiry", "set" if expires_on else "cleared"])
+    return redirect(_settings_path(token))
 
 
 @csrf_exempt
@@ -453,7 +556,8 @@ def _import_current(request, token, *, handler):
             request, plan, edit_token=token, share_token=share_token, import_form=form, status=400
         )
     services.save_import(plan, current=form.current)
-    return redirect(_edited(edit_path(token), imported="1") + "#audit-heading")
+    messages.success(request, EDIT_BANNERS["imported", "1"])
+    return redirect(edit_path(token) + "#audit-heading")
 
 
 @require_POST
@@ -467,10 +571,13 @@ def resave_with_current_rules(request, token):
         revision = services.resave_with_current_rules(plan, expected_revision=int(expected))
     except services.StaleRevision:
         # Someone saved a newer revision meanwhile: show them the plan as it is now.
-        return redirect(_edited(edit_path(token), rules="stale"))
+        messages.warning(request, _banner_text({"rules": "stale"}, plan))
+        return redirect(edit_path(token))
     if revision is None:
         return redirect(edit_path(token))
-    return redirect(_edited(edit_path(token), updated=revision.number, rules="current"))
+    params = {"updated": str(revision.number), "rules": "current"}
+    messages.success(request, _banner_text(params, plan))
+    return redirect(edit_path(token))
 
 
 # --- helpers -----------------------------------------------------------------------------------

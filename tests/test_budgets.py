@@ -108,7 +108,7 @@ STEPS_BEFORE_PARTNERS = [
     ("configuration", {"hybrid_configuration": "full"}),
     ("organization", {"domains": "contoso.com", "identify_by": "unknown"}),
     ("mx", {"mx_points_to": "on-premises"}),
-    ("devices", {"send_mail": "yes", "smtp_auth_capable": "yes"}),
+    ("devices", {"send_mail": "yes", "smtp_auth_capable": "yes", "external_recipients": "unknown"}),
     ("oauth", {"oauth_capable": "yes"}),
     ("partners", {"partners": "yes"}),
 ]

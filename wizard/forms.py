@@ -440,7 +440,6 @@ class OrganizationForm(StepForm):
             "ip": "Only if your server cannot send over TLS with a CA-signed certificate.",
         },
         required_message="Select how Microsoft 365 should recognize mail from your server.",
-        initial="unknown",
     )
 
     def layout(self):
@@ -535,7 +534,6 @@ class DevicesForm(StepForm):
         choices=YES_NO_UNKNOWN,
         required=False,
         required_message="",
-        initial="unknown",
     )
     smtp_auth_capable = RadioField(
         label="Can they sign in with SMTP AUTH over TLS 1.2 or later?",
@@ -543,7 +541,6 @@ class DevicesForm(StepForm):
         help_text="The device's mail settings ask for a user name, a password, port 587 and TLS.",
         required=False,
         required_message="",
-        initial="unknown",
     )
     sending_ips = ListField(
         label="Their static public IP addresses",
@@ -573,12 +570,24 @@ class DevicesForm(StepForm):
             Fieldset("If yes, tell us about them", *self.follow_ups, css_class="follow-ups"),
         ]
 
+    # Nothing is pre-selected (review M3), so after "Yes" each follow-up needs an answer;
+    # "Not sure" stays an explicit choice.
+    FOLLOW_UP_MESSAGES = {
+        "external_recipients": "Select yes if they send to people outside your organization, "
+        "no, or not sure.",
+        "smtp_auth_capable": "Select yes if they can sign in with SMTP AUTH, no, or not sure.",
+    }
+
     def clean(self):
         if self.cleaned_data.get("send_mail") == "no":
             # The follow-ups sit on the page without JavaScript; after "No" they mean nothing.
             for name in self.follow_ups:
                 self._errors.pop(name, None)
                 self.cleaned_data[name] = [] if name == "sending_ips" else ""
+        elif self.cleaned_data.get("send_mail") == "yes":
+            for name, message in self.FOLLOW_UP_MESSAGES.items():
+                if not self.cleaned_data.get(name) and name not in self._errors:
+                    self.add_error(name, message)
         return super().clean()
 
     @classmethod
@@ -646,8 +655,9 @@ class PartnersForm(StepForm):
             "yes": "You will add each partner on the next page.",
         },
         help_text=(
-            "For example a bank that requires TLS, a partner whose mail must come from known "
-            "IP addresses or a certificate, or a filtering service in front of Microsoft 365."
+            "For example a bank that requires TLS, or a partner whose mail must come from known "
+            "IP addresses or a certificate. A filtering service in front of Microsoft 365 (such "
+            "as Mimecast or Proofpoint) is not a partner: the MX question asks about it."
         ),
         required_message="Select yes if partner organizations need TLS, certificate or IP restrictions, or no.",
     )
@@ -682,12 +692,10 @@ class PartnerForm(DescribedErrors, forms.Form):
         label="Which mail should the connectors cover?",
         choices=DIRECTION_CHOICES,
         required_message="Select which mail the connectors should cover.",
-        initial="both",
     )
     require_tls = forms.BooleanField(
         label="Require TLS for mail with this partner",
         required=False,
-        initial=True,
         help_text="Mail that cannot be sent over TLS is rejected instead of sent in clear text.",
     )
     certificate_domain = forms.CharField(
@@ -839,7 +847,8 @@ def partner_rows(data, *, prefix: str) -> list[dict]:
 
 
 def blank_partner() -> dict:
-    return dict.fromkeys(PARTNER_FIELDS, "") | {"direction": "both", "require_tls": "on"}
+    # Nothing pre-selected (GOV.UK; review M3): the admin answers each question.
+    return dict.fromkeys(PARTNER_FIELDS, "")
 
 
 def is_blank(row: dict) -> bool:

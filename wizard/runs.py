@@ -96,7 +96,7 @@ def saved_url(session, run: str) -> str | None:
     if not isinstance(entry, list) or len(entry) != 2:
         return None
     token = links.unseal_with_secret(entry[0], purpose=SAVED_LINK, max_age=SAVED_LINK_SECONDS)
-    return f"{links.edit_path(token)}?{entry[1]}" if token else None
+    return links.edit_path(token) if token else None
 
 
 def seal(token: str, purpose: str) -> str:

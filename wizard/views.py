@@ -6,6 +6,7 @@ import copy
 import logging
 from functools import cached_property
 
+from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404
@@ -26,6 +27,7 @@ from planner.services import (
     find_plan_by_edit_token,
     update_plan,
 )
+from planner.views import PLAN_SAVED_TAG
 from planner_ops.ratelimit import LOOKUP, over_limit, rate_limit
 from wizard import runs
 from wizard.forms import (
@@ -255,6 +257,14 @@ class PlanWizard(NamedUrlSessionWizardView):
                 if plan is None:
                     raise Http404("No plan has this edit link.")
                 token = runs.edit_token(edit)
+                if _unchanged(plan, name=name, answers=answers, note=note, edit=edit):
+                    # Saving without a change stores no revision (review M2).
+                    messages.info(
+                        self.request,
+                        f"Nothing changed: revision {plan.revision} is still the current one.",
+                    )
+                    runs.finish(self.request.session, self.run_id, token=token, query="")
+                    return redirect(links.edit_path(token))
                 revision = update_plan(
                     plan,
                     name=name,
@@ -264,9 +274,11 @@ class PlanWizard(NamedUrlSessionWizardView):
                     edit_token_hash=edit["token_hash"],
                 )
                 query = f"updated={revision.number}"
+                banner = (f"Revision {revision.number} saved.", "")
             else:
                 saved = create_plan(name=name, answers=answers)
                 token, query = saved.edit_token, "saved=1"
+                banner = ("Plan saved.", PLAN_SAVED_TAG)
         except StaleRevision as exc:
             # Saving again replaces the newer revision: the admin has been told and chose to.
             edit = {**edit, "revision": exc.current.number}
@@ -282,7 +294,10 @@ class PlanWizard(NamedUrlSessionWizardView):
         except WrongEditToken:
             raise Http404("No plan has this edit link.") from None
         runs.finish(self.request.session, self.run_id, token=token, query=query)
-        return redirect(f"{links.edit_path(token)}?{query}")
+        # The banner travels in the session (no token in it): the address bar shows the clean
+        # edit page, whose title says it is private (review H1).
+        messages.success(self.request, banner[0], extra_tags=banner[1])
+        return redirect(links.edit_path(token))
 
     def render_problem(self, form, message="", *, stale=None):
         self.storage.current_step = "check"
@@ -293,12 +308,19 @@ class PlanWizard(NamedUrlSessionWizardView):
         step = context["step"] = self.steps.current
         questions = [key for key in self.get_form_list() if key != "check"]
         if step in questions:
-            context["progress"] = {"number": questions.index(step) + 1, "total": len(questions)}
+            # No total: it would change as answers add or remove questions (review M1).
+            context["progress"] = {"number": questions.index(step) + 1}
         context["question"] = form.title
         context["returning"] = self.returning
         context["back_step"] = "check" if self.returning else self.steps.prev
         context["error_items"] = error_items(form, **kwargs)
-        context["editing"] = bool(self.edit_info)
+        edit = self.edit_info
+        context["editing"] = bool(edit)
+        if edit and (token := runs.edit_token(edit)):
+            # Editing a saved plan: Cancel on every page, and Back from the check page, return
+            # to the plan (review M2).
+            context["plan_url"] = links.edit_path(token)
+            context["next_revision"] = edit["revision"] + 1
         extra = self.storage.extra_data
         context["version_asked_again"] = bool(extra.get(VERSION_ASKED_AGAIN)) and (
             self.storage.get_step_data("server") is None
@@ -333,3 +355,13 @@ class PlanWizard(NamedUrlSessionWizardView):
             if edit and (token := runs.edit_token(edit))
             else None,
         }
+
+
+def _unchanged(plan, *, name: str, answers, note: str, edit: dict) -> bool:
+    """Return whether saving would store the same plan again (no new revision then)."""
+    return (
+        not note
+        and plan.revision == edit["revision"]
+        and name == plan.name
+        and answers.to_dict() == plan.answers
+    )

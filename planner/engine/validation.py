@@ -168,6 +168,26 @@ def clean_device_ip(value: Any, *, onprem_server: str | None = "none") -> str:
     return clean_sender_ip(value, public_only=onprem_server in (None, "none"))
 
 
+def identifies_by_ip(identify_by: str | None, certificate_domain: str | None) -> bool:
+    """Return whether Exchange Online will recognize the on-premises server by its IP address.
+
+    As connectors.identify_by(): the answer, or by IP when no certificate name is given.
+    """
+    return identify_by == "ip" or (identify_by is None and not certificate_domain)
+
+
+def clean_onprem_sending_ip(
+    value: Any, *, identify_by: str | None = None, certificate_domain: str | None = None
+) -> str:
+    """Return an on-premises server's sending address.
+
+    When Exchange Online recognizes the server by IP address, the inbound connector lists it,
+    and Exchange Online sees only the public (NAT) address: a private one is refused, with the
+    same message as a device's address (review H4).
+    """
+    return clean_sender_ip(value, public_only=identifies_by_ip(identify_by, certificate_domain))
+
+
 def is_non_public(network: ipaddress.IPv4Network | str) -> bool:
     """Return whether an address or range is private, loopback, link-local or multicast."""
     network = ipaddress.IPv4Network(network, strict=False)
@@ -433,19 +453,21 @@ def _parse_organization(value: Any, onprem: str | None, errors: _Collector) -> O
         value, "onprem_smart_hosts", path, errors, clean_host, max_items=10, what="hosts"
     )
     certificate = _optional_domain(value, "onprem_certificate_domain", path, errors)
+    identify_by = value.get("identify_by")
+    if identify_by is not None and identify_by not in IDENTIFY_BY:
+        errors.add(f"{path}.identify_by", "Choose certificate, ip, or null.")
+        identify_by = None
     ips = _list_of(
         value,
         "onprem_sending_ips",
         path,
         errors,
-        clean_sender_ip,
+        lambda v: clean_onprem_sending_ip(
+            v, identify_by=identify_by, certificate_domain=certificate
+        ),
         max_items=MAX_ADDRESSES,
         what="addresses",
     )
-    identify_by = value.get("identify_by")
-    if identify_by is not None and identify_by not in IDENTIFY_BY:
-        errors.add(f"{path}.identify_by", "Choose certificate, ip, or null.")
-        identify_by = None
     if onprem == "none":
         for key in ("onprem_smart_hosts", "onprem_certificate_domain", "onprem_sending_ips"):
             if value.get(key) not in (None, "", []):

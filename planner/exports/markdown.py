@@ -36,7 +36,8 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
     lines = [
         f"# Connector plan: {md(context['name'])}",
         "",
-        f"Revision {context['revision']}, updated {context['updated_on']}.",
+        f"Revision {context['revision']}, "
+        f"{'saved' if context['revision'] == 1 else 'updated'} {context['updated_on']}.",
         f"Shared plan: <{share_url}>",
         "",
         md(context["rules_line"]),
@@ -62,12 +63,18 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
             "",
             f"- **From:** {md(connector['from_label'])}; **to:** {md(connector['to_label'])}",
             f"- **{connector['requirement']}**; action: {md(connector['action_label'])}",
-            f"- **Cmdlet:** `{connector['cmdlet']}`",
+            (
+                f"- **Cmdlet:** `{connector['cmdlet']}`"
+                if connector["creates"]
+                else f"- **Review with** `{connector['review_cmdlet']}`**; don't create it:** "
+                "the Hybrid Configuration Wizard made it."
+            ),
             f"- **Why:** {md(connector['reason'])}",
         ]
         if connector["guide"]:
             lines.append(f"- **Guide:** {_md_guide(connector['guide'])}")
-        lines += ["", "| Parameter | Value |", "| --- | --- |"]
+        if connector["setting_rows"]:
+            lines += ["", "| Parameter | Value |", "| --- | --- |"]
         for row in connector["setting_rows"]:
             value = f"*Fill in:* {md(row.value)}" if row.fill_in else md(row.value)
             lines.append(f"| {md(row.parameter)} | {value} |")
@@ -91,6 +98,25 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
                 link = f" Guide: [{md(guide['title'])}](<{guide['url']}>)" if guide else ""
                 lines.append(f"{number}. {md(item['text'])}{link}")
             lines.append("")
+    rollback = context["rollback"]
+    if rollback["connectors"]:
+        lines += [
+            "## Rollback",
+            "",
+            "If mail stops flowing after the change, disable the connectors this plan creates "
+            "(Exchange Online PowerShell):",
+            "",
+            "```powershell",
+            rollback["disable_script"],
+            "```",
+            "",
+            "To remove them for good, once mail flows as it did before:",
+            "",
+            "```powershell",
+            rollback["remove_script"],
+            "```",
+            "",
+        ]
     if context["scripts"]:
         lines += ["## PowerShell", ""]
         for script in context["scripts"]:
@@ -100,10 +126,17 @@ def render_plan_markdown(document: dict, *, share_url: str) -> str:
             lines += [f"### {script['title']}", "", f"{fence}powershell", script["text"].rstrip()]
             lines += [fence, ""]
     if context["notes"]:
+        # Under a heading per severity, not a "**Warnings:**" label on every note (review L11).
         lines += ["## Notes", ""]
+        label = None
         for note in context["notes"]:
+            if note["severity_label"] != label:
+                if label is not None:
+                    lines.append("")
+                label = note["severity_label"]
+                lines += [f"### {label}", ""]
             guide = f" See {_md_guide(note['guide'])}" if note["guide"] else ""
-            lines.append(f"- **{note['severity_label']}:** {md(note['text'])}{guide}")
+            lines.append(f"- {md(note['text'])}{guide}")
         lines.append("")
     if context["audit"]:
         lines += _audit_lines(context["audit"])

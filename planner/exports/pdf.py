@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.forkserver
+import textwrap
 import threading
 from dataclasses import replace
 
@@ -92,6 +93,15 @@ def pdf_context(document: dict, *, share_url: str, appendix: bool = True) -> dic
         for connector in connectors[:PDF_MAX_CONNECTORS]
     ]
     context["connectors_left_out"] = max(0, len(connectors) - PDF_MAX_CONNECTORS)
+    rollback = context["rollback"]
+    kept = rollback["connectors"][:PDF_MAX_CONNECTORS]
+    context["rollback"] = {
+        **rollback,
+        "connectors": kept,
+        "disable_script": "\n".join(line["disable"] for line in kept),
+        "remove_script": "\n".join(line["remove"] for line in kept),
+        "left_out": len(rollback["connectors"]) - len(kept),
+    }
     for script in context["scripts"]:
         lines = script["text"].splitlines()
         kept, size = 0, 0
@@ -101,6 +111,7 @@ def pdf_context(document: dict, *, share_url: str, appendix: bool = True) -> dic
         if kept < len(lines):
             script["text"] = "\n".join(lines[:kept])
             script["left_out"] = len(lines) - kept
+        script["text"] = wrap_powershell(script["text"])
     audit = context["audit"]
     if audit:
         # An import can list thousands of objects; the page and the Markdown keep them all.
@@ -190,3 +201,59 @@ def _write_pdf(html: str, page_size: str) -> bytes:
         if child.is_alive():
             child.kill()
         child.join()
+
+
+# At 6.5 pt DejaVu Sans Mono (0.6 em a character) an A4 page, the narrower of the two sizes,
+# holds 118 characters a line inside the script's border.
+PDF_SCRIPT_COLUMNS = 110
+
+
+def wrap_powershell(text: str, *, width: int = PDF_SCRIPT_COLUMNS) -> str:
+    """Return `text` with lines longer than `width` broken where PowerShell allows it.
+
+    Code breaks at a space outside quotes and ends with PowerShell's own continuation mark, a
+    space and a backtick, so a copied line still runs; comments continue on a new `#` line.
+    A line without such a space stays whole: never broken mid-word (review L12).
+    """
+    out = []
+    for line in text.splitlines():
+        out.extend(_wrap_line(line, width))
+    return "\n".join(out)
+
+
+def _wrap_line(line: str, width: int) -> list[str]:
+    indent = line[: len(line) - len(line.lstrip())]
+    if line.lstrip().startswith("#"):
+        body = line.lstrip()[1:].strip()
+        return textwrap.wrap(
+            body,
+            width=width,
+            initial_indent=f"{indent}# ",
+            subsequent_indent=f"{indent}#   ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
+    lines = []
+    while len(line) > width:
+        cut = _last_break(line, width - 2)
+        if cut is None:
+            break
+        lines.append(line[:cut].rstrip() + " `")
+        line = f"{indent}    {line[cut:].lstrip()}"
+    return [*lines, line]
+
+
+def _last_break(line: str, limit: int) -> int | None:
+    """Return the index of the last space outside quotes before `limit`, past the indent."""
+    quote, best, start = None, None, len(line) - len(line.lstrip()) + 1
+    for index, char in enumerate(line[:limit]):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return best  # a comment at the end of a code line: break before it, or not at all
+        elif char == " " and index > start and line[index - 1] not in " `":
+            best = index
+    return best

@@ -20,6 +20,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // An error summary takes focus, so a screen reader announces it (as in the wizard).
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) {
+      summary.focus();
+    }
     if (!navigator.clipboard) {
       return;
     }

@@ -11,10 +11,20 @@
       return;
     }
     // After "Add another partner" the new partner's name field is the next thing to fill.
+    // The browser's scroll to the #fragment runs after DOMContentLoaded and takes focus away
+    // (review M7), so focus moves again once the page has loaded and scrolled.
     var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
     if (target) {
-      var field = target.querySelector("input, textarea");
-      (field || target).focus();
+      var field = target.querySelector("input, textarea") || target;
+      var focusField = function () {
+        if (document.activeElement !== field) {
+          field.focus();
+        }
+      };
+      focusField();
+      window.addEventListener("load", function () {
+        window.requestAnimationFrame(focusField);
+      });
     }
   });
 

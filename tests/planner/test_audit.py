@@ -73,7 +73,7 @@ def test_export_script_of_an_unknown_plan_is_404(client):
 def test_edit_page_imports_the_sample_exports_and_shows_the_comparison(client):
     saved = make_plan()
     response = import_sample(client, saved)
-    assert response["Location"] == f"/e/{saved.edit_token}/?imported=1#audit-heading"
+    assert response["Location"] == f"/e/{saved.edit_token}/#audit-heading"  # banner in the session
     stored = PlanImport.objects.get(plan=saved.plan)
     assert stored.revision == 1
     assert {source["file_name"] for source in stored.data["sources"]} == {EXO_FILE, EMS_FILE}

@@ -53,7 +53,8 @@ def test_markdown_starts_with_the_blocker_callout(blocked_document):
     assert markdown.index("Exchange Online refuses mail", callout) < markdown.index(
         "## Your answers"
     )
-    assert "- **Blockers:** Exchange Online refuses mail from this server." in markdown
+    notes = markdown.index("## Notes")
+    assert markdown.index("### Blockers\n\n- Exchange Online refuses mail from this server.", notes)
 
 
 def test_markdown_without_blockers_has_no_callout():
@@ -87,9 +88,10 @@ class TestPlanPage:
 
     def test_blocker_notes_come_first_and_are_labelled_in_words(self, client, blocked):
         html = client.get(f"/p/{blocked.share_token}/").content.decode()
-        notes = html.index('id="notes-heading"')
-        assert html.index(">Blockers<", notes) < html.index(">Warnings<", notes)
-        assert '<strong class="blocker-tag">Blocker</strong> Exchange Online refuses' in html
+        callout = html.index('class="blocker-callout')
+        assert callout < html.index('class="warning-callout') < html.index('id="summary-heading"')
+        assert '<span class="blocker-tag">Blocker</span>' in html
+        assert html.index("<li>Exchange Online refuses", callout) < html.index("warning-callout")
 
     def test_edit_page_shows_the_callout_above_everything_else(self, client, blocked):
         html = client.get(f"/e/{blocked.edit_token}/").content.decode()

@@ -55,9 +55,11 @@ def test_share_page_lists_answers_in_plain_words(client, saved):
     assert ONPREM_LABELS["exchange-2010-or-later"] in html
 
 
-def test_share_page_groups_notes_as_warnings_then_information(client, saved):
+def test_share_page_puts_warnings_first_as_a_callout_and_information_later(client, saved):
     html = text(client.get(f"/p/{saved.share_token}/"))
-    assert html.index(">Warnings<") < html.index(">Information<")
+    assert html.index('class="warning-callout') < html.index('id="summary-heading"')
+    assert html.index('id="summary-heading"') < html.index('id="contents-heading"')
+    assert html.index('id="contents-heading"') < html.index(">Good to know<")
     assert "open relay" in html
 
 
@@ -128,7 +130,7 @@ def test_edit_token_does_not_open_the_share_page(client, saved):
     assert client.get(f"/p/{saved.edit_token}/").status_code == 404
 
 
-def test_expired_share_link_is_404_everywhere(client, saved):
+def test_expired_share_link_is_410_everywhere_with_a_page_that_says_so(client, saved):
     services.set_share_expiry(saved.plan, expires_on=dt.date(2020, 1, 1))
     share = saved.share_token
     for url in (
@@ -136,8 +138,12 @@ def test_expired_share_link_is_404_everywhere(client, saved):
         f"/p/{share}/revisions/1/",
         f"/p/{share}/compare/?from=1&to=1",
         f"/p/{share}/plan.md",
+        f"/p/{share}/pdf",
     ):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 410, url
+        assert "This link no longer works" in text(response)
+        assert "Contoso" not in text(response)
 
 
 def test_share_page_is_read_only_by_method(client, saved):
@@ -147,21 +153,27 @@ def test_share_page_is_read_only_by_method(client, saved):
 # --- the author's page ------------------------------------------------------------------------
 
 
-def test_edit_page_shows_both_links_in_labelled_read_only_fields(client, saved):
+def test_edit_page_tells_the_two_links_apart(client, saved):
     html = text(client.get(f"/e/{saved.edit_token}/"))
-    assert '<label class="form-label fw-semibold" for="share-link">Share link</label>' in html
-    assert '<label class="form-label fw-semibold" for="edit-link">Edit link</label>' in html
-    assert f'id="share-link" value="http://testserver/p/{saved.share_token}/" readonly' in html
-    assert f'id="edit-link" value="http://testserver/e/{saved.edit_token}/" readonly' in html
-    assert 'data-copy-target="share-link" hidden' in html
-    assert 'data-copy-target="edit-link" hidden' in html
-    assert "anyone with this link can change the plan" in html
+    assert "<title>Contoso mail flow: private edit page, don't share this address" in html
+    assert "Send this link to colleagues" in html
+    assert f'id="share-link">http://testserver/p/{saved.share_token}/</code>' in html
+    assert f'id="edit-link">http://testserver/e/{saved.edit_token}/</code>' in html
+    assert f'Share link ends in <strong class="font-monospace">…{saved.share_token[-4:]}/' in html
+    assert f'Private link ends in <strong class="font-monospace">…{saved.edit_token[-4:]}/' in html
+    assert 'class="warning-inset plan-link plan-link--edit' in html
+    assert "don't share it" in html
+    assert 'data-copy-target="share-link" hidden>Copy share link' in html
+    assert 'data-copy-target="edit-link" hidden>Copy private edit link' in html
+    assert "Anyone with this link can change the plan" in html
+    assert f'href="/e/{saved.edit_token}/links/">Link settings</a>' in html
+    assert "Make a new share link" not in html  # on the link settings page
 
 
 def test_edit_page_uses_the_public_base_url(client, saved, settings):
     settings.PLANNER_PUBLIC_BASE_URL = "https://planner.example.org"
     html = text(client.get(f"/e/{saved.edit_token}/"))
-    assert f'value="https://planner.example.org/p/{saved.share_token}/"' in html
+    assert f'id="share-link">https://planner.example.org/p/{saved.share_token}/<' in html
 
 
 def test_edit_page_links_to_change_answers(client, saved):
@@ -180,18 +192,29 @@ def test_edit_page_takes_one_query(client, saved, django_assert_num_queries):
         assert client.get(f"/e/{saved.edit_token}/").status_code == 200
 
 
-def test_saved_banner_after_the_wizard(client, saved):
-    html = text(client.get(f"/e/{saved.edit_token}/?saved=1"))
-    assert 'role="status">Plan saved.' in html
+def test_saved_query_moves_to_the_session_and_shows_the_confirmation_once(client, saved):
+    response = client.get(f"/e/{saved.edit_token}/?saved=1")
+    assert response.status_code == 302
+    assert response["Location"] == f"/e/{saved.edit_token}/"
+    html = text(client.get(response["Location"]))
+    assert 'class="plan-links mb-4 confirmation-panel"' in html
+    assert 'role="status">Plan saved</p>' in html
+    assert html.index("Send this link to colleagues") < html.index("private link to change")
+    # The session holds the banner, never a token; a second visit shows no banner.
+    for value in client.session.values():
+        assert saved.edit_token not in str(value) and saved.share_token not in str(value)
+    assert "Plan saved" not in text(client.get(f"/e/{saved.edit_token}/"))
 
 
 def test_updated_banner_names_the_revision(client, saved):
     services.update_plan(saved.plan, name="New", answers=make_answers(), expected_revision=1)
-    assert "Revision 2 saved." in text(client.get(f"/e/{saved.edit_token}/?updated=2"))
+    response = client.get(f"/e/{saved.edit_token}/?updated=2", follow=True)
+    assert response.redirect_chain == [(f"/e/{saved.edit_token}/", 302)]
+    assert "Revision 2 saved." in text(response)
 
 
 def test_nonsense_banner_parameters_show_no_banner(client, saved):
-    html = text(client.get(f"/e/{saved.edit_token}/?updated=7&rotated=x"))
+    html = text(client.get(f"/e/{saved.edit_token}/?updated=7&rotated=x", follow=True))
     assert 'role="status"' not in html
 
 
@@ -216,11 +239,11 @@ def test_rotation_needs_a_csrf_token(saved):
 def test_new_share_link_retires_the_old_one_and_keeps_the_edit_link(client, saved):
     response = client.post(f"/e/{saved.edit_token}/rotate-share")
     assert response.status_code == 302
-    assert response["Location"] == f"/e/{saved.edit_token}/?rotated=share"
+    assert response["Location"] == f"/e/{saved.edit_token}/links/"
     assert client.get(f"/p/{saved.share_token}/").status_code == 404
     page = client.get(response["Location"])
     assert page.status_code == 200
-    new_share = re.search(r'id="share-link" value="http://testserver/p/([^/]+)/"', text(page))[1]
+    new_share = re.search(r'id="share-link">http://testserver/p/([^/]+)/<', text(page))[1]
     assert new_share != saved.share_token
     assert client.get(f"/p/{new_share}/").status_code == 200
     assert "New share link made" in text(page)
@@ -229,12 +252,12 @@ def test_new_share_link_retires_the_old_one_and_keeps_the_edit_link(client, save
 def test_new_edit_link_retires_the_old_one_and_keeps_the_share_link(client, saved):
     response = client.post(f"/e/{saved.edit_token}/rotate-edit")
     assert response.status_code == 302
-    new_edit = re.fullmatch(r"/e/([A-Za-z0-9_-]{43})/\?rotated=edit", response["Location"])[1]
+    new_edit = re.fullmatch(r"/e/([A-Za-z0-9_-]{43})/links/", response["Location"])[1]
     assert new_edit != saved.edit_token
     assert client.get(f"/e/{saved.edit_token}/").status_code == 404
     page = client.get(response["Location"])
-    assert "New edit link made" in text(page)
-    assert f'value="http://testserver/p/{saved.share_token}/"' in text(page)
+    assert "New private edit link made" in text(page)
+    assert f'id="share-link">http://testserver/p/{saved.share_token}/<' in text(page)
     assert client.get(f"/p/{saved.share_token}/").status_code == 200
 
 
@@ -244,7 +267,7 @@ def test_setting_an_expiry_date_redirects_and_shows_it(client, saved):
         f"/e/{saved.edit_token}/share-expiry", {"expires_on": expires_on.isoformat()}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/e/{saved.edit_token}/?expiry=set"
+    assert response["Location"] == f"/e/{saved.edit_token}/links/"
     html = text(client.get(response["Location"]))
     assert f"It works until the end of {expires_on.day} {expires_on:%B %Y}" in html
     assert f'value="{expires_on.isoformat()}"' in html
@@ -256,6 +279,8 @@ def test_past_expiry_date_is_refused_and_the_typed_value_kept(client, saved):
     assert response.status_code == 400
     html = text(response)
     assert "The date is in the past" in html
+    assert "<title>Error: Link settings" in html
+    assert "data-error-summary" in html
     assert 'href="#id_expires_on"' in html
     assert 'value="2020-01-31"' in html
     assert Plan.objects.get().share_expires_at is None
@@ -271,7 +296,8 @@ def test_malformed_expiry_date_is_refused_and_kept(client, saved):
 def test_empty_expiry_date_removes_the_expiry(client, saved):
     services.set_share_expiry(saved.plan, expires_on=dt.date(2020, 1, 1))
     response = client.post(f"/e/{saved.edit_token}/share-expiry", {"expires_on": ""})
-    assert response["Location"] == f"/e/{saved.edit_token}/?expiry=cleared"
+    assert response["Location"] == f"/e/{saved.edit_token}/links/"
+    assert "The share link no longer expires." in text(client.get(response["Location"]))
     assert client.get(f"/p/{saved.share_token}/").status_code == 200
 
 
@@ -367,3 +393,16 @@ def test_a_pdf_over_the_time_limit_is_a_503_with_retry_after(client, saved, sett
     assert "PDF render stopped" in caplog.text
     settings.PDF_RENDER_TIMEOUT = 20
     assert client.get(f"/p/{saved.share_token}/pdf").content.startswith(b"%PDF")
+
+
+def test_compare_without_parameters_shows_the_latest_change(client, saved):
+    services.update_plan(saved.plan, name="Renamed", answers=make_answers(), expected_revision=1)
+    response = client.get(f"/p/{saved.share_token}/compare/")
+    assert response.status_code == 200
+    assert "Revision 1 and revision 2" in text(response)
+
+
+def test_favicon_and_home_description(client):
+    html = text(client.get("/"))
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert '<meta name="description"' in html

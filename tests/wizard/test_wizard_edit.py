@@ -107,7 +107,8 @@ def test_saving_an_edit_adds_a_revision(client):
             "check-note": "New name",
         },
     )
-    assert response["Location"] == f"/e/{saved.edit_token}/?updated=2"
+    assert response["Location"] == f"/e/{saved.edit_token}/"
+    assert "Revision 2 saved." in client.get(response["Location"]).content.decode()
     plan = find_plan_by_edit_token(saved.edit_token)
     assert (plan.revision, plan.name) == (2, "Renamed")
     assert plan.history[-1]["note"] == "New name"
@@ -136,7 +137,7 @@ def test_saving_again_after_a_stale_revision_replaces_it(client):
     data = {f"plan_wizard_{run}-current_step": "check", "check-name": "Mine"}
     client.post(url, data)
     response = client.post(url, data)
-    assert response["Location"] == f"/e/{saved.edit_token}/?updated=3"
+    assert response["Location"] == f"/e/{saved.edit_token}/"
     assert find_plan_by_edit_token(saved.edit_token).name == "Mine"
 
 
@@ -186,3 +187,36 @@ def test_a_revision_note_with_bidi_or_zero_width_characters_is_refused(client, n
     assert "not allowed" in page(response)
     saved.plan.refresh_from_db()
     assert saved.plan.revision == 1
+
+
+# --- issue 14: editing feels like editing (review M2) ------------------------------------------
+
+
+def test_check_page_in_edit_mode_has_cancel_back_to_the_plan_and_edit_copy(client):
+    saved = make_plan()
+    html = client.get(open_editor(client, saved)).content.decode()
+    plan_url = f"/e/{saved.edit_token}/"
+    assert f'<a class="back-link" href="{plan_url}">Back to the plan</a>' in html
+    assert f'<a class="wizard-cancel" href="{plan_url}">Cancel and return to the plan</a>' in html
+    assert "Save as revision 2" in html
+    assert "Saving gives you" not in html
+
+
+def test_question_pages_in_edit_mode_have_cancel(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    html = client.get(url.replace("/check/", "/server/")).content.decode()
+    assert "Cancel and return to the plan" in html
+
+
+def test_saving_without_a_change_stores_no_revision(client):
+    saved = make_plan()
+    url = open_editor(client, saved)
+    run = url.split("/")[2]
+    data = {f"plan_wizard_{run}-current_step": "check", "check-name": saved.plan.name}
+    response = client.post(url, data)
+    assert response["Location"] == f"/e/{saved.edit_token}/"
+    plan = find_plan_by_edit_token(saved.edit_token)
+    assert plan.revision == 1 and len(plan.history) == 1
+    html = client.get(response["Location"]).content.decode()
+    assert "Nothing changed: revision 1 is still the current one." in html

@@ -192,7 +192,15 @@ def test_oauth_is_skipped_without_devices(walk):
 
 
 def test_oauth_question_requires_an_answer(walk):
-    walk.answer([*CLOUD_ONLY[:3], ("devices", {"send_mail": "yes", "smtp_auth_capable": "yes"})])
+    walk.answer(
+        [
+            *CLOUD_ONLY[:3],
+            (
+                "devices",
+                {"send_mail": "yes", "smtp_auth_capable": "yes", "external_recipients": "unknown"},
+            ),
+        ]
+    )
     html = page(walk.post("oauth", {}))
     assert "Select yes if they can sign in with OAuth, no, or I don't know." in html
 
@@ -205,7 +213,15 @@ def test_oauth_answer_goes_into_devices(word, value):
 
 
 def test_oauth_page_says_how_to_find_out(walk):
-    walk.answer([*CLOUD_ONLY[:3], ("devices", {"send_mail": "yes", "smtp_auth_capable": "yes"})])
+    walk.answer(
+        [
+            *CLOUD_ONLY[:3],
+            (
+                "devices",
+                {"send_mail": "yes", "smtp_auth_capable": "yes", "external_recipients": "unknown"},
+            ),
+        ]
+    )
     assert "Modern authentication" in page(walk.get("oauth"))
 
 
@@ -336,7 +352,14 @@ def test_dont_know_answers_are_saved_as_null(walk):
             ("configuration", {"hybrid_configuration": "unknown"}),
             ("organization", {"identify_by": "unknown"}),
             ("mx", {"mx_points_to": "unknown"}),
-            ("devices", {"send_mail": "yes", "smtp_auth_capable": "unknown"}),
+            (
+                "devices",
+                {
+                    "send_mail": "yes",
+                    "smtp_auth_capable": "unknown",
+                    "external_recipients": "unknown",
+                },
+            ),
             ("oauth", {"oauth_capable": "unknown"}),
             ("partners", {"partners": "no"}),
         ]

@@ -86,7 +86,9 @@ def test_partner_cards_are_fieldsets_with_their_fields(walk):
     )
     for name in ("name", "domains", "direction", "require_tls", "mx_certificate_domain"):
         assert f'name="partner-0-{name}"' in html
-    assert re.search(r'name="partner-0-require_tls"[^>]*checked', html)
+    # Nothing pre-selected (review M3).
+    assert not re.search(r'name="partner-0-require_tls"[^>]*checked', html)
+    assert not re.search(r'name="partner-0-direction"[^>]*checked', html)
 
 
 # --- session writes ------------------------------------------------------------------------------

@@ -291,9 +291,9 @@ def test_partner_list_needs_one_partner(at_partner_step):
     assert "Add at least one partner, or go back and answer no." in page(response)
 
 
-def test_require_tls_is_checked_for_a_new_partner(at_partner_step):
+def test_require_tls_is_not_pre_checked_for_a_new_partner(at_partner_step):
     html = page(at_partner_step.get("partner"))
-    assert is_checked(html, "", "partner-0-require_tls")
+    assert not is_checked(html, "", "partner-0-require_tls")
     assert 'aria-describedby="id_partner-0-require_tls_helptext"' in html
 
 
@@ -338,3 +338,26 @@ def test_every_free_text_wizard_field_has_a_max_length():
                 if isinstance(field, forms.CharField) and field.max_length is None:
                     unbounded.append(f"{name}.{field_name}")
     assert unbounded == []
+
+
+def test_organization_refuses_a_private_ip_when_identifying_by_ip_like_devices(walk):
+    """Review H4: the organisation page refuses 10.x with the devices page's words."""
+    walk.answer(EXCHANGE_2010[:4])
+    response = walk.post(
+        "organization",
+        {"domains": "contoso.com", "onprem_sending_ips": "10.1.2.3", "identify_by": "ip"},
+    )
+    assert response.status_code == 200
+    assert (
+        "10.1.2.3 is not a public address. Exchange Online sees your public (NAT) address: "
+        "enter that one."
+    ) in page(response)
+
+
+def test_device_follow_ups_need_an_answer_after_yes(walk):
+    """Review M3: no default, so "Yes" asks each follow-up ("Not sure" is a choice)."""
+    walk.answer(CLOUD_ONLY[:3])
+    html = page(walk.post("devices", {"send_mail": "yes"}))
+    assert "Select yes if they send to people outside your organization, no, or not sure." in html
+    assert "Select yes if they can sign in with SMTP AUTH, no, or not sure." in html
+    assert not is_checked(html, "unknown", "devices-smtp_auth_capable")

@@ -18,7 +18,7 @@ def typical_markdown(typical_document):
 
 def test_markdown_has_title_revision_and_share_url(typical_markdown):
     assert typical_markdown.startswith("# Connector plan: Contoso mail flow\n")
-    assert "Revision 1, updated 27 November 2026, 09:30 UTC." in typical_markdown
+    assert "Revision 1, saved 27 November 2026, 09:30 UTC." in typical_markdown
     assert f"<{SHARE_URL}>" in typical_markdown
 
 
