@@ -82,12 +82,16 @@ VNU_JAR := .vnu/node_modules/vnu-jar/build/dist/vnu.jar
 vnu: $(VNU_JAR)
 
 $(VNU_JAR):
-	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+	@# npm only when it is missing: a NodeSource nodejs already carries npm and conflicts
+	@# with Debian's npm package.
+	@missing=""; \
+	command -v java >/dev/null || missing="default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-				default-jre-headless npm; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 		else \
-			echo "The HTML validity test needs Java and npm (sudo apt-get install default-jre-headless npm);"; \
+			echo "The HTML validity test needs Java and npm (sudo apt-get install$$missing);"; \
 			echo "without them it is skipped."; \
 		fi; \
 	fi
